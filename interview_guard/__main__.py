@@ -1,0 +1,3 @@
+from interview_guard.cli import main
+
+raise SystemExit(main())

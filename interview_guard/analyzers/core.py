@@ -1,0 +1,82 @@
+"""The analyzer interface and what every check emits: an Indicator with its evidence."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from interview_guard.faces.core import FaceFrame
+from interview_guard.options import AnalysisOptions
+from interview_guard.speech.core import TranscriptSegment
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Where to look: a time span, the source frames that show it, the words heard.
+
+    frame_indices are positions among all decoded frames of the source video;
+    frame_times are their times on the session clock.
+    """
+
+    start: float
+    end: float
+    frame_times: tuple[float, ...] = ()
+    frame_indices: tuple[int, ...] = ()
+    words: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One finding. score: how strongly it points at a problem (0..1); confidence:
+    how far the measurement can be trusted (0..1); reason: plain language for the interviewer."""
+
+    check: str
+    start: float
+    end: float
+    score: float
+    confidence: float
+    reason: str
+    evidence: tuple[Evidence, ...] = ()
+    track_id: int | None = None
+    measurements: dict[str, float] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not (0.0 <= self.score <= 1.0 and 0.0 <= self.confidence <= 1.0):
+            raise ValueError(f"{self.check}: score and confidence must be in [0, 1] "
+                             f"(got {self.score}, {self.confidence})")
+        if self.end < self.start:
+            raise ValueError(f"{self.check}: indicator ends before it starts ({self.start} > {self.end})")
+        if not self.reason:
+            raise ValueError(f"{self.check}: an indicator needs a reason")
+
+    @property
+    def level(self) -> str:
+        """'red', 'amber' or 'green' for tiles and the report."""
+        strength = self.score * self.confidence
+        return "red" if strength >= 0.6 else "amber" if strength >= 0.25 else "green"
+
+
+class Analyzer:
+    """Base of every check: feed it face frames and transcript segments, collect indicators.
+
+    Each `on_*` call returns the indicators that became final with that input
+    (so live mode can show them at once); `finish` returns the rest.
+    Subclasses set `checks` (the stable check names they may emit) and
+    `needs_speech` when they judge nothing without a transcript.
+    """
+
+    checks: ClassVar[tuple[str, ...]] = ()
+    needs_speech: ClassVar[bool] = False
+
+    def __init__(self, options: AnalysisOptions) -> None:
+        self.options = options
+
+    def on_faces(self, frame: FaceFrame) -> list[Indicator]:
+        return []
+
+    def on_speech(self, segment: TranscriptSegment) -> list[Indicator]:
+        return []
+
+    def finish(self, end_time: float) -> list[Indicator]:
+        return []

@@ -1,0 +1,24 @@
+"""Every check, in one list: adding one is a new module and one line here."""
+
+from __future__ import annotations
+
+from interview_guard.analyzers.core import Analyzer
+from interview_guard.analyzers.face_presence import FacePresenceAnalyzer
+from interview_guard.analyzers.several_faces import SeveralFacesAnalyzer
+from interview_guard.analyzers.speech_without_face import SpeechWithoutFaceAnalyzer
+from interview_guard.options import AnalysisOptions
+
+ANALYZERS: tuple[type[Analyzer], ...] = (
+    FacePresenceAnalyzer,
+    SeveralFacesAnalyzer,
+    SpeechWithoutFaceAnalyzer,
+)
+
+
+def build_analyzers(options: AnalysisOptions) -> list[Analyzer]:
+    """The analyzers that can run with these options (speech checks need speech on)."""
+    return [cls(options) for cls in ANALYZERS if options.speech.enabled or not cls.needs_speech]
+
+
+def all_checks() -> tuple[str, ...]:
+    return tuple(check for cls in ANALYZERS for check in cls.checks)

@@ -1,0 +1,120 @@
+"""Command line: `interview-guard analyze RECORDING --out DIR`, `interview-guard models`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from interview_guard import __version__
+from interview_guard.errors import UserError
+
+logger = logging.getLogger("interview_guard")
+
+_DESCRIPTION = """Local, explainable checks against candidate fraud in remote video interviews.
+Every finding comes with its time, its evidence and a plain reason."""
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="interview-guard", description=_DESCRIPTION)
+    p.add_argument("--version", action="version", version=f"interview-guard {__version__}")
+    p.add_argument("--debug", action="store_true", help="show debug logs and full tracebacks")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    _add_analyze(sub)
+    m = sub.add_parser("models", help="list the model files and whether each is found and intact",
+                       description="List every model in the manifest: where it was found and whether its sha256 matches.")
+    m.add_argument("--json", action="store_true", help="print a JSON array instead of a table")
+    m.add_argument("--no-verify", action="store_true", help="check sizes only (skip sha256)")
+    return p
+
+
+def _add_analyze(sub: argparse._SubParsersAction) -> None:
+    a = sub.add_parser(
+        "analyze", help="analyse a recording and write summary.json and report.html",
+        description="Analyse one interview recording (mp4, webm, mkv, mov, mpg): track faces, transcribe "
+                    "speech, run every check, and write OUT/summary.json and OUT/report.html.")
+    a.add_argument("recording", type=Path, help="the recording to analyse")
+    a.add_argument("--out", type=Path, default=None, help="output folder (default: ./ig-out/<recording name>)")
+    a.add_argument("--fps", type=float, default=10.0, help="frames analysed per second (default 10)")
+    a.add_argument("--max-faces", type=int, default=4, help="most faces looked for per frame (default 4)")
+    a.add_argument("--language", default="en",
+                   help="'en' (Whisper tiny.en, default), 'auto' to detect it, or a code such as 'de'")
+    a.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"],
+                   help="where speech runs: auto picks CUDA when present (default auto)")
+    a.add_argument("--beam-size", type=int, default=1, help="Whisper beam size (default 1, fastest)")
+    a.add_argument("--no-speech", action="store_true", help="skip transcription (video-only recordings)")
+    a.add_argument("--no-report", action="store_true", help="write summary.json only")
+    a.add_argument("--quiet", action="store_true", help="no progress bar")
+    a.add_argument("--json", action="store_true", help="also print summary.json to stdout")
+
+
+def _options_from_args(args: argparse.Namespace):
+    from interview_guard.options import AnalysisOptions, FaceOptions, MediaOptions, SpeechOptions
+
+    return AnalysisOptions(
+        media=MediaOptions(analysis_fps=args.fps),
+        faces=FaceOptions(max_faces=args.max_faces),
+        speech=SpeechOptions(enabled=not args.no_speech, language=args.language.lower(), device=args.device,
+                             beam_size=args.beam_size))
+
+
+def _cmd_analyze(args: argparse.Namespace) -> int:
+    from interview_guard.outputs import write_outputs
+    from interview_guard.pipeline import analyze_recording
+
+    options = _options_from_args(args)
+    out_dir = args.out or Path("ig-out") / args.recording.stem
+    _check_out_dir(out_dir)
+    summary = analyze_recording(args.recording, options, progress=not args.quiet)
+    written = write_outputs(summary, out_dir, report=not args.no_report, progress=not args.quiet)
+    if args.json:
+        print(json.dumps(summary.to_dict(), indent=2, ensure_ascii=False))
+    risk = summary.risk
+    print(f"{args.recording.name}: risk {risk.level.upper()} ({len(summary.indicators)} indicators)", file=sys.stderr)
+    for ind in risk.top_reasons:
+        print(f"  - [{ind.check}] {ind.reason}", file=sys.stderr)
+    for path in written:
+        print(f"wrote {path}", file=sys.stderr)
+    return 0
+
+
+def _check_out_dir(out_dir: Path) -> None:
+    if out_dir.exists() and not out_dir.is_dir():
+        raise UserError(f"--out {out_dir}: exists and is not a folder")
+
+
+def _cmd_models(args: argparse.Namespace) -> int:
+    from interview_guard.model_store import load_manifest, model_statuses
+
+    statuses = model_statuses(verify=not args.no_verify)
+    specs = load_manifest()
+    if args.json:
+        print(json.dumps([{"name": s.name, "found": s.found, "path": str(s.path) if s.path else None,
+                           "source": s.source, "hash_ok": s.hash_ok, "licence": specs[s.name].licence,
+                           "size": sum(f.size for f in specs[s.name].files), "problem": s.problem}
+                          for s in statuses], indent=2))
+    else:
+        for s in statuses:
+            state = "ok" if s.hash_ok else "MISSING" if not s.found else "PROBLEM"
+            where = f"{s.path}  [{s.source}]" if s.path else s.problem
+            size_mb = sum(f.size for f in specs[s.name].files) / 1e6
+            print(f"{s.name:18} {state:8} {size_mb:7.1f} MB  {specs[s.name].licence:11} {where}")
+    return 0 if all(s.hash_ok for s in statuses) else 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return {"analyze": _cmd_analyze, "models": _cmd_models}[args.command](args)
+    except UserError as e:
+        if args.debug:
+            raise
+        print(f"interview-guard: error: {e}", file=sys.stderr)
+        return e.exit_code
+    except KeyboardInterrupt:
+        print("interview-guard: interrupted; nothing was written", file=sys.stderr)
+        return 130

@@ -1,0 +1,86 @@
+"""What the face stage emits: one FaceObservation per face, one FaceFrame per analysed frame."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+N_LANDMARKS = 478
+N_BLENDSHAPES = 52
+
+
+@dataclass(frozen=True)
+class HeadPose:
+    """Degrees, from MediaPipe's facial transformation matrix.
+
+    yaw: turning left/right (positive: the face turns towards the image's left side),
+    pitch: nodding (positive: chin up), roll: tilting in the image plane.
+    """
+
+    yaw: float
+    pitch: float
+    roll: float
+
+    @classmethod
+    def from_matrix(cls, matrix: np.ndarray) -> "HeadPose":
+        r = np.asarray(matrix, dtype=np.float64)[:3, :3]
+        # Remove scale so the angles come from a pure rotation.
+        r = r / np.linalg.norm(r, axis=0, keepdims=True)
+        pitch = np.degrees(np.arctan2(r[2, 1], r[2, 2]))
+        yaw = np.degrees(np.arctan2(-r[2, 0], np.hypot(r[2, 1], r[2, 2])))
+        roll = np.degrees(np.arctan2(r[1, 0], r[0, 0]))
+        return cls(float(yaw), float(pitch), float(roll))
+
+
+@dataclass(frozen=True)
+class FaceObservation:
+    """One face in one analysed frame.
+
+    box: (x0, y0, x1, y1) in source-video pixels, from the landmarks' extent
+        (may reach outside the frame when the face does).
+    landmarks: (478, 3) float32, x and y normalised to the frame (0..1), z relative depth.
+    blendshapes: (52,) float32 MediaPipe blendshape scores, in MediaPipe's order.
+    in_frame: share of landmarks inside the frame (1.0: the whole face is visible).
+    """
+
+    t: float
+    frame_index: int
+    track_id: int
+    box: tuple[float, float, float, float]
+    landmarks: np.ndarray
+    blendshapes: np.ndarray
+    pose: HeadPose
+    in_frame: float
+
+    def __post_init__(self) -> None:
+        if self.landmarks.shape != (N_LANDMARKS, 3):
+            raise ValueError(f"landmarks must be ({N_LANDMARKS}, 3) (got {self.landmarks.shape})")
+        if self.blendshapes.shape not in ((N_BLENDSHAPES,), (0,)):
+            raise ValueError(f"blendshapes must be ({N_BLENDSHAPES},) or empty (got {self.blendshapes.shape})")
+
+    @property
+    def width(self) -> float:
+        return self.box[2] - self.box[0]
+
+    @property
+    def height(self) -> float:
+        return self.box[3] - self.box[1]
+
+    @property
+    def area(self) -> float:
+        return max(0.0, self.width) * max(0.0, self.height)
+
+
+@dataclass(frozen=True)
+class FaceFrame:
+    """Every face found in one analysed frame (possibly none)."""
+
+    t: float
+    frame_index: int
+    frame_size: tuple[int, int]  # (width, height) in source pixels
+    faces: tuple[FaceObservation, ...]
+
+    @property
+    def count(self) -> int:
+        return len(self.faces)

@@ -1,0 +1,53 @@
+"""Fuse indicators into one session risk level with its top reasons.
+
+Rule (also in the README): each indicator's strength is
+    weight(check) * score * confidence.
+Each check contributes its strongest indicator; the session risk is
+    risk = 1 - prod(1 - strength_c)   over checks c,
+so independent findings add up but no single weak one dominates.
+Level: "high" when risk >= 0.6, "review" when risk >= 0.25, else "clear".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from interview_guard.analyzers.core import Indicator
+
+# How much a check alone says about fraud. A missing face is often innocent
+# (the candidate looked away); a second face or a faceless voice rarely is.
+CHECK_WEIGHTS: dict[str, float] = {
+    "no_face": 0.5,
+    "face_partly_out": 0.25,
+    "several_faces": 0.7,
+    "speech_without_face": 0.7,
+}
+DEFAULT_WEIGHT = 0.5
+HIGH_AT = 0.6
+REVIEW_AT = 0.25
+TOP_REASONS = 3
+
+
+@dataclass(frozen=True)
+class RiskAssessment:
+    level: str  # "clear" | "review" | "high"
+    score: float
+    top_reasons: tuple[Indicator, ...]
+
+
+def strength(ind: Indicator) -> float:
+    return CHECK_WEIGHTS.get(ind.check, DEFAULT_WEIGHT) * ind.score * ind.confidence
+
+
+def fuse(indicators: list[Indicator]) -> RiskAssessment:
+    best: dict[str, float] = {}
+    for ind in indicators:
+        best[ind.check] = max(best.get(ind.check, 0.0), strength(ind))
+    clear_share = 1.0
+    for s in best.values():
+        clear_share *= 1.0 - s
+    risk = round(1.0 - clear_share, 3)
+    level = "high" if risk >= HIGH_AT else "review" if risk >= REVIEW_AT else "clear"
+    ranked = sorted(indicators, key=strength, reverse=True)
+    top = tuple(i for i in ranked if strength(i) >= 0.05)[:TOP_REASONS]
+    return RiskAssessment(level, risk, top)

@@ -1,0 +1,253 @@
+"""Read a recording with PyAV: frames at the analysis rate and 16 kHz mono audio, in step.
+
+Both streams keep their own start times (edit lists, -itsoffset): the session
+clock's 0 is the earlier stream start, so an audio track that starts 0.3 s after
+the video arrives with 0.3 s of leading silence, and lip-sync stays measurable.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import av
+import numpy as np
+
+from interview_guard.errors import MediaError
+from interview_guard.media.core import AUDIO_RATE, AudioChunk, MediaInfo, VideoFrame
+from interview_guard.options import MediaOptions
+
+logger = logging.getLogger(__name__)
+
+_CHUNK_SAMPLES = AUDIO_RATE // 10  # audio leaves in 100 ms chunks
+_IMAGE_FORMATS = {"image2", "png_pipe", "jpeg_pipe", "webp_pipe", "bmp_pipe", "gif"}
+# A stream that ends this much before the length the container declares was cut short.
+_TRUNCATION_SLACK_S = 1.0
+
+
+def open_recording(path: str | Path, options: MediaOptions | None = None,
+                   need_audio: bool = True) -> "RecordingReader":
+    return RecordingReader(Path(path), options or MediaOptions(), need_audio)
+
+
+class RecordingReader:
+    """Decodes one recording; use as a context manager, iterate with `frames_and_audio()`."""
+
+    def __init__(self, path: Path, options: MediaOptions, need_audio: bool = True) -> None:
+        self.path = path
+        self.options = options
+        self._container = _open_container(path)
+        try:
+            self.info = _probe(path, self._container)
+            _require_streams(self.info, need_audio)
+        except Exception:
+            self._container.close()
+            raise
+        self._use_audio = self.info.has_audio and need_audio
+        self.frames_decoded = 0
+        self.frames_analysed = 0
+        self.last_time = 0.0
+
+    def __enter__(self) -> "RecordingReader":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._container is not None:
+            self._container.close()
+            self._container = None
+
+    def frames_and_audio(self) -> Iterator[VideoFrame | AudioChunk]:
+        """Frames at the analysis rate and 100 ms audio chunks, in container order."""
+        if self._container is None:
+            raise MediaError(f"{self.path}: reader already closed")
+        vstream = self._container.streams.video[0]
+        vstream.thread_type = "AUTO"
+        streams = [vstream]
+        audio = None
+        if self._use_audio:
+            streams.append(self._container.streams.audio[0])
+            audio = _AudioAssembler(self.info.origin)
+        picker = _FramePicker(self.options.analysis_fps)
+        try:
+            for packet in self._container.demux(*streams):
+                for frame in _decode(packet, self.path):
+                    if isinstance(frame, av.AudioFrame):
+                        assert audio is not None
+                        yield from audio.add(frame)
+                    else:
+                        selected = self._on_video_frame(frame, picker)
+                        if selected is not None:
+                            yield selected
+        except av.error.FFmpegError as e:
+            raise MediaError(f"{self.path}: cannot be decoded past {self.last_time:.1f} s ({e.strerror or e})") from e
+        if audio is not None:
+            yield from audio.flush()
+        self._check_complete()
+
+    def _on_video_frame(self, frame: av.VideoFrame, picker: "_FramePicker") -> VideoFrame | None:
+        index = self.frames_decoded
+        self.frames_decoded += 1
+        if frame.time is not None:
+            t = frame.time - self.info.origin
+        else:  # no timestamps: assume a constant rate
+            t = index / (self.info.fps or 25.0)
+        self.last_time = max(self.last_time, t)
+        if not picker.take(t):
+            return None
+        self.frames_analysed += 1
+        w, h = _analysis_size(frame.width, frame.height, self.options.max_side)
+        image = frame.to_ndarray(format="rgb24", width=w, height=h)
+        return VideoFrame(index=index, t=t, image=np.ascontiguousarray(image),
+                          source_size=(frame.width, frame.height))
+
+    def _check_complete(self) -> None:
+        if self.frames_decoded == 0:
+            raise MediaError(f"{self.path}: no video frame could be decoded (empty or corrupt video stream)")
+        declared = self.info.duration
+        if declared > 2 * _TRUNCATION_SLACK_S and self.last_time < declared - max(_TRUNCATION_SLACK_S, 0.1 * declared):
+            raise MediaError(f"{self.path}: video ends at {self.last_time:.1f} s but the file declares "
+                             f"{declared:.1f} s; the file looks truncated (re-export or re-download it)")
+
+
+def _decode(packet: av.Packet, path: Path) -> list:
+    try:
+        return packet.decode()
+    except av.error.InvalidDataError:
+        # One damaged packet is common in real recordings; skip it, keep going.
+        logger.warning("%s: skipped an undecodable packet at %s", path, packet.pts)
+        return []
+
+
+class _FramePicker:
+    """Chooses frames at a target rate from a stream of any (variable) rate."""
+
+    def __init__(self, fps: float) -> None:
+        self.step = 1.0 / fps
+        self.next_due = -1e9
+
+    def take(self, t: float) -> bool:
+        # Half a millisecond of slack so 30 fps material sampled at 10 fps takes every third frame.
+        if t + 5e-4 < self.next_due:
+            return False
+        self.next_due = self.next_due + self.step if t < self.next_due + self.step else t + self.step
+        return True
+
+
+class _AudioAssembler:
+    """Resamples to 16 kHz mono and lays samples on the session clock, padding gaps with silence."""
+
+    def __init__(self, origin: float) -> None:
+        self.origin = origin
+        self.resampler = av.AudioResampler(format="flt", layout="mono", rate=AUDIO_RATE)
+        self.written = 0  # samples emitted or buffered since t=0
+        self.pending: list[np.ndarray] = []
+        self.pending_samples = 0
+        self.emitted = 0
+
+    def add(self, frame: av.AudioFrame) -> Iterator[AudioChunk]:
+        start = None if frame.time is None else frame.time - self.origin
+        for out in self.resampler.resample(frame):
+            yield from self._place(out.to_ndarray().reshape(-1).astype(np.float32, copy=False), start)
+            start = None
+        yield from self._drain(final=False)
+
+    def flush(self) -> Iterator[AudioChunk]:
+        for out in self.resampler.resample(None):
+            yield from self._place(out.to_ndarray().reshape(-1).astype(np.float32, copy=False), None)
+        yield from self._drain(final=True)
+
+    def _place(self, samples: np.ndarray, start: float | None) -> Iterator[AudioChunk]:
+        if start is not None:
+            at = int(round(start * AUDIO_RATE))
+            gap = at - self.written
+            if gap > AUDIO_RATE // 50:  # a hole over 20 ms: the stream paused, keep the clock
+                self._push(np.zeros(gap, np.float32))
+            elif at < 0 and self.written == 0:  # samples before the session clock's 0
+                samples = samples[min(-at, len(samples)):]
+        self._push(samples)
+        return iter(())
+
+    def _push(self, samples: np.ndarray) -> None:
+        if len(samples):
+            self.pending.append(samples)
+            self.pending_samples += len(samples)
+            self.written += len(samples)
+
+    def _drain(self, final: bool) -> Iterator[AudioChunk]:
+        if not self.pending or (self.pending_samples < _CHUNK_SAMPLES and not final):
+            return
+        data = np.concatenate(self.pending)
+        cut = len(data) if final else (len(data) // _CHUNK_SAMPLES) * _CHUNK_SAMPLES
+        for s in range(0, cut, _CHUNK_SAMPLES):
+            piece = data[s:min(s + _CHUNK_SAMPLES, cut)]
+            yield AudioChunk(t=self.emitted / AUDIO_RATE, samples=np.ascontiguousarray(piece))
+            self.emitted += len(piece)
+        rest = data[cut:]
+        self.pending = [rest] if len(rest) else []
+        self.pending_samples = len(rest)
+
+
+def _analysis_size(width: int, height: int, max_side: int) -> tuple[int, int]:
+    scale = min(1.0, max_side / max(width, height))
+    return max(2, int(round(width * scale / 2)) * 2), max(2, int(round(height * scale / 2)) * 2)
+
+
+def _open_container(path: Path) -> av.container.InputContainer:
+    if not path.exists():
+        raise MediaError(f"{path}: no such file")
+    if path.is_dir():
+        raise MediaError(f"{path}: is a folder, not a recording")
+    if path.stat().st_size == 0:
+        raise MediaError(f"{path}: the file is empty")
+    try:
+        return av.open(str(path), mode="r")
+    except av.error.FFmpegError as e:
+        raise MediaError(f"{path}: not a readable audio/video file ({e.strerror or e}); "
+                         "expected mp4, webm, mkv, mov or mpg") from e
+
+
+def _stream_start(stream: av.stream.Stream) -> float | None:
+    if stream.start_time is None or stream.time_base is None:
+        return None
+    return float(stream.start_time * stream.time_base)
+
+
+def _probe(path: Path, c: av.container.InputContainer) -> MediaInfo:
+    v = c.streams.video[0] if c.streams.video else None
+    a = c.streams.audio[0] if c.streams.audio else None
+    starts = [s for s in (_stream_start(v) if v else None, _stream_start(a) if a else None) if s is not None]
+    origin = min(starts) if starts else 0.0
+    duration = float(c.duration) / av.time_base if c.duration else 0.0
+    info = MediaInfo(path=path, format=c.format.name, duration=duration, origin=origin,
+                     has_video=v is not None and c.format.name not in _IMAGE_FORMATS,
+                     has_audio=a is not None)
+    if v is not None:
+        rate = v.average_rate or v.guessed_rate
+        info = replace(info, width=v.codec_context.width, height=v.codec_context.height,
+                        fps=float(rate) if rate else 0.0, video_codec=v.codec_context.name,
+                        video_start=(_stream_start(v) or origin) - origin)
+    if a is not None:
+        info = replace(info, audio_codec=a.codec_context.name, audio_rate=a.codec_context.sample_rate or 0,
+                        audio_channels=_channels(a),
+                        audio_start=(_stream_start(a) or origin) - origin)
+    return info
+
+
+def _channels(stream: av.audio.stream.AudioStream) -> int:
+    layout = getattr(stream.codec_context, "layout", None)
+    return int(getattr(layout, "nb_channels", 0) or 0)
+
+
+def _require_streams(info: MediaInfo, need_audio: bool) -> None:
+    if not info.has_video:
+        what = "a still image" if info.format in _IMAGE_FORMATS else "audio only"
+        raise MediaError(f"{info.path}: has no video stream ({what}); interview-guard needs a recording with video")
+    if info.duration <= 0:
+        raise MediaError(f"{info.path}: has zero duration (nothing to analyse)")
+    if need_audio and not info.has_audio:
+        raise MediaError(f"{info.path}: has no audio track; pass --no-speech to analyse the video alone")

@@ -1,0 +1,114 @@
+"""Every threshold and setting of an analysis run, checked before work starts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from interview_guard.errors import OptionsError
+
+SPEECH_MODELS = ("whisper-tiny.en", "whisper-base")
+DEVICES = ("auto", "cpu", "cuda")
+
+
+@dataclass(frozen=True)
+class MediaOptions:
+    """How a recording is decoded.
+
+    analysis_fps: frames per second handed to the face stage; the others are
+        decoded (the codec needs them) but never converted to pixels.
+    max_side: analysed frames are scaled down so their longer side is at most
+        this many pixels; face boxes are still reported in source pixels.
+    """
+
+    analysis_fps: float = 10.0
+    max_side: int = 640
+
+
+@dataclass(frozen=True)
+class FaceOptions:
+    """MediaPipe Face Landmarker settings and the tracker's matching rules.
+
+    max_faces: most faces looked for in one frame.
+    min_detection_confidence / min_presence_confidence: MediaPipe's thresholds.
+    track_max_gap_s: a face that comes back within this many seconds near
+        where it left keeps its track id.
+    """
+
+    max_faces: int = 4
+    min_detection_confidence: float = 0.5
+    min_presence_confidence: float = 0.5
+    track_max_gap_s: float = 1.5
+
+
+@dataclass(frozen=True)
+class SpeechOptions:
+    """faster-whisper settings.
+
+    language: "en" uses Whisper tiny.en; "auto" detects the language with the
+        multilingual base model; any other code forces it on the base model.
+    device: "auto" picks CUDA when CTranslate2 sees a GPU, else CPU int8.
+    window_s: longest audio window transcribed at once (Whisper sees 30 s);
+        windows are cut at the quietest moment near their end.
+    """
+
+    enabled: bool = True
+    language: str = "en"
+    device: str = "auto"
+    beam_size: int = 1
+    window_s: float = 28.0
+    cpu_threads: int = 0
+
+    @property
+    def model_name(self) -> str:
+        return "whisper-tiny.en" if self.language == "en" else "whisper-base"
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    """Thresholds of the first-issue analyzers (seconds unless named otherwise).
+
+    no_face_min_s: no face at all for at least this long raises `no_face`.
+    partly_out_fraction: share of a face's landmarks outside the frame that
+        counts as partly out; `face_partly_out` needs partly_out_min_s of it.
+    several_faces_min_s: two or more faces in view this long raise `several_faces`.
+    speech_without_face_min_s: this much speech with no face raises `speech_without_face`.
+    """
+
+    no_face_min_s: float = 2.0
+    partly_out_fraction: float = 0.15
+    partly_out_min_s: float = 2.0
+    several_faces_min_s: float = 1.0
+    speech_without_face_min_s: float = 1.0
+
+
+@dataclass(frozen=True)
+class AnalysisOptions:
+    media: MediaOptions = field(default_factory=MediaOptions)
+    faces: FaceOptions = field(default_factory=FaceOptions)
+    speech: SpeechOptions = field(default_factory=SpeechOptions)
+    checks: CheckOptions = field(default_factory=CheckOptions)
+
+    def __post_init__(self) -> None:
+        _verify(self)
+
+
+def _require(ok: bool, message: str) -> None:
+    if not ok:
+        raise OptionsError(message)
+
+
+def _verify(o: AnalysisOptions) -> None:
+    _require(0.5 <= o.media.analysis_fps <= 60, f"analysis fps must be in [0.5, 60] (got {o.media.analysis_fps})")
+    _require(64 <= o.media.max_side <= 4096, f"max side must be in [64, 4096] pixels (got {o.media.max_side})")
+    _require(1 <= o.faces.max_faces <= 16, f"max faces must be in [1, 16] (got {o.faces.max_faces})")
+    _require(o.speech.device in DEVICES, f"device must be one of {list(DEVICES)} (got {o.speech.device!r})")
+    _require(1 <= o.speech.beam_size <= 10, f"beam size must be in [1, 10] (got {o.speech.beam_size})")
+    _require(5.0 <= o.speech.window_s <= 30.0, f"speech window must be in [5, 30] s (got {o.speech.window_s})")
+    lang = o.speech.language
+    _require(lang == "auto" or (lang.isalpha() and 2 <= len(lang) <= 3),
+             f"language must be 'auto' or a code such as 'en' (got {lang!r})")
+    for name in ("no_face_min_s", "partly_out_min_s", "several_faces_min_s", "speech_without_face_min_s"):
+        value = getattr(o.checks, name)
+        _require(0.1 <= value <= 600, f"{name} must be in [0.1, 600] s (got {value})")
+    _require(0 < o.checks.partly_out_fraction < 1,
+             f"partly_out_fraction must be in (0, 1) (got {o.checks.partly_out_fraction})")

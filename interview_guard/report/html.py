@@ -1,0 +1,171 @@
+"""A self-contained report.html: risk, timeline, indicators with evidence frames, transcript, faces."""
+
+from __future__ import annotations
+
+import base64
+from html import escape
+from typing import Any
+
+from interview_guard.analyzers.core import Indicator
+from interview_guard.fusion import strength
+from interview_guard.summary import SessionSummary
+
+_LEVEL_COLOUR = {"red": "#d93025", "amber": "#f29900", "green": "#1e8e3e"}
+_RISK_COLOUR = {"high": "#d93025", "review": "#f29900", "clear": "#1e8e3e"}
+_CSS = """
+body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:1100px;color:#202124;padding:0 16px}
+h1{font-size:22px;margin:0 0 4px} h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #ddd}
+.risk{display:inline-block;padding:4px 12px;border-radius:12px;color:#fff;font-weight:600}
+.muted{color:#5f6368} table{border-collapse:collapse;width:100%} td,th{padding:6px 8px;
+border-bottom:1px solid #eee;text-align:left;vertical-align:top} .lvl{display:inline-block;width:10px;
+height:10px;border-radius:50%;margin-right:6px} .thumbs img{height:96px;margin:2px;border:1px solid #ccc}
+.seg{margin:2px 0} .seg .t{color:#5f6368;font-variant-numeric:tabular-nums;margin-right:8px}
+mark{background:#fde293} .warn{background:#fef7e0;padding:8px;border-left:4px solid #f29900}
+svg text{font:11px system-ui,sans-serif;fill:#3c4043}
+"""
+
+
+def render_report(summary: SessionSummary, frames_jpeg: dict[float, bytes]) -> str:
+    """The whole page as one string; pictures are inlined as data URIs."""
+    d = summary.to_dict()
+    parts = [
+        "<!doctype html><html lang=en><head><meta charset=utf-8>",
+        f"<title>interview-guard report: {escape(d['source']['name'])}</title><style>{_CSS}</style></head><body>",
+        _header(summary, d),
+        _warnings(d["warnings"]),
+        "<h2>Timeline</h2>", _timeline_svg(summary),
+        "<h2>Indicators</h2>", _indicator_table(summary.indicators, frames_jpeg),
+        "<h2>Transcript</h2>", _transcript(summary),
+        "<h2>Faces</h2>", _faces_svg(summary), _track_table(d["faces"]),
+        "<h2>Run</h2>", _run_details(d),
+        "</body></html>",
+    ]
+    return "\n".join(parts)
+
+
+def _header(summary: SessionSummary, d: dict[str, Any]) -> str:
+    risk = summary.risk
+    src = d["source"]
+    reasons = "".join(f"<li><b>{escape(i.check)}</b> ({i.start:.1f}–{i.end:.1f} s): {escape(i.reason)}</li>"
+                      for i in risk.top_reasons) or "<li>No indicator reached the review threshold.</li>"
+    return (f"<h1>{escape(src['name'])}</h1><div class=muted>{src['duration']:.1f} s · "
+            f"{src['width']}×{src['height']} · analysed {escape(d['created'])} · session {d['session_id'][:8]}</div>"
+            f"<p><span class=risk id=risk-level style='background:{_RISK_COLOUR[risk.level]}'>"
+            f"{risk.level.upper()}</span> <span class=muted>risk score {risk.score:.2f} "
+            f"(fusion rule in the README)</span></p><ul id=top-reasons>{reasons}</ul>")
+
+
+def _warnings(warnings: list[str]) -> str:
+    return "".join(f"<p class=warn>{escape(w)}</p>" for w in warnings)
+
+
+def _x(t: float, duration: float, left: int, width: int) -> float:
+    return left + width * (t / duration if duration > 0 else 0)
+
+
+def _timeline_svg(summary: SessionSummary) -> str:
+    duration = max(summary.source.duration, 0.1)
+    checks = list(summary.checks_run)
+    left, width, row = 150, 900, 22
+    rows = ["faces in view", "speech"] + checks
+    height = row * len(rows) + 30
+    out = [f"<svg id=timeline width={left + width + 20} height={height} role=img "
+           "aria-label='indicator timeline'>"]
+    for r, name in enumerate(rows):
+        y = r * row + 4
+        out.append(f"<text x=4 y={y + 14}>{escape(name)}</text>"
+                   f"<rect x={left} y={y} width={width} height={row - 6} fill=#f1f3f4 />")
+    for sec, count in enumerate(summary.faces_per_second):
+        if count:
+            colour = "#1e8e3e" if count == 1 else "#d93025"
+            out.append(f"<rect x={_x(sec, duration, left, width):.1f} y=4 "
+                       f"width={max(1.0, width / duration):.1f} height={row - 6} fill={colour} opacity=.7>"
+                       f"<title>{sec}-{sec + 1} s: {count} face(s)</title></rect>")
+    for seg in summary.transcript.segments:
+        x0, x1 = _x(seg.start, duration, left, width), _x(seg.end, duration, left, width)
+        out.append(f"<rect x={x0:.1f} y={row + 4} width={max(1.0, x1 - x0):.1f} height={row - 6} fill=#1a73e8 "
+                   f"opacity=.6><title>{seg.start:.1f}-{seg.end:.1f} s: {escape(seg.text)}</title></rect>")
+    for ind in summary.indicators:
+        r = rows.index(ind.check) if ind.check in rows else None
+        if r is None:
+            continue
+        x0, x1 = _x(ind.start, duration, left, width), _x(ind.end, duration, left, width)
+        out.append(f"<rect class=ind data-check={ind.check} x={x0:.1f} y={r * row + 4} "
+                   f"width={max(2.0, x1 - x0):.1f} height={row - 6} fill={_LEVEL_COLOUR[ind.level]}>"
+                   f"<title>{escape(ind.reason)}</title></rect>")
+    for k in range(0, int(duration) + 1, max(1, int(duration / 10) or 1)):
+        x = _x(k, duration, left, width)
+        out.append(f"<text x={x:.1f} y={height - 6} text-anchor=middle>{k}s</text>")
+    out.append("</svg>")
+    return "".join(out)
+
+
+def _img(jpeg: bytes, title: str) -> str:
+    return (f"<img alt='{escape(title)}' title='{escape(title)}' "
+            f"src='data:image/jpeg;base64,{base64.b64encode(jpeg).decode()}'>")
+
+
+def _indicator_table(indicators: tuple[Indicator, ...], frames: dict[float, bytes]) -> str:
+    if not indicators:
+        return "<p id=no-indicators>No indicators: every check that ran found nothing to flag.</p>"
+    rows = []
+    for ind in sorted(indicators, key=strength, reverse=True):
+        thumbs = "".join(_img(frames[t], f"frame {i} at {t:.2f} s") for e in ind.evidence
+                         for t, i in zip(e.frame_times, e.frame_indices) if t in frames)
+        notes = "; ".join(escape(e.note) for e in ind.evidence if e.note)
+        rows.append(f"<tr class=indicator><td><span class=lvl style='background:{_LEVEL_COLOUR[ind.level]}'>"
+                    f"</span>{escape(ind.check)}</td><td>{ind.start:.1f}–{ind.end:.1f} s</td>"
+                    f"<td>{ind.score:.2f} / {ind.confidence:.2f}</td><td>{escape(ind.reason)}"
+                    f"<div class=muted>{notes}</div><div class=thumbs>{thumbs}</div></td></tr>")
+    return ("<table id=indicators><tr><th>check</th><th>when</th><th>score / confidence</th>"
+            f"<th>reason and evidence</th></tr>{''.join(rows)}</table>")
+
+
+def _transcript(summary: SessionSummary) -> str:
+    t = summary.transcript
+    if not t.model:
+        return "<p>Speech was not analysed (--no-speech).</p>"
+    if not t.segments:
+        return "<p id=transcript>No speech was recognised.</p>"
+    spans = [(i.start, i.end) for i in summary.indicators]
+    lines = []
+    for seg in t.segments:
+        words = " ".join(f"<mark>{escape(w.text)}</mark>" if any(s <= w.start < e for s, e in spans)
+                         else escape(w.text) for w in seg.words) or escape(seg.text)
+        lines.append(f"<div class=seg><span class=t>{_clock(seg.start)}</span>{words}</div>")
+    return (f"<div class=muted>{escape(t.model)} on {escape(t.device)}, language {escape(t.language)}; "
+            f"highlighted words fall inside an indicator's span</div><div id=transcript>{''.join(lines)}</div>")
+
+
+def _clock(t: float) -> str:
+    return f"{int(t // 60):02d}:{t % 60:04.1f}"
+
+
+def _faces_svg(summary: SessionSummary) -> str:
+    counts = summary.faces_per_second
+    if not counts:
+        return ""
+    width, height = 900, 60
+    top = max(2, max(counts))
+    bar = width / len(counts)
+    rects = "".join(f"<rect x={i * bar:.1f} y={height - 14 - (height - 20) * c / top:.1f} width={max(1.0, bar):.1f}"
+                    f" height={(height - 20) * c / top:.1f} fill=#1a73e8><title>{i} s: {c}</title></rect>"
+                    for i, c in enumerate(counts) if c)
+    return (f"<svg id=face-presence width={width} height={height} role=img aria-label='faces per second'>"
+            f"<rect width={width} height={height - 14} fill=#f8f9fa />{rects}"
+            f"<text x=0 y={height - 2}>faces in view per second (max {max(counts)})</text></svg>")
+
+
+def _track_table(faces: dict[str, Any]) -> str:
+    rows = "".join(f"<tr><td>{t['track_id']}</td><td>{t['first_seen']:.1f}–{t['last_seen']:.1f} s</td>"
+                   f"<td>{t['frames']}</td><td>{100 * t['coverage']:.0f}%</td></tr>" for t in faces["tracks"])
+    return (f"<p class=muted>{faces['frames_with_face']} of {faces['frames_analysed']} analysed frames show a "
+            f"face.</p><table id=tracks><tr><th>track</th><th>seen</th><th>frames</th><th>coverage</th></tr>"
+            f"{rows}</table>")
+
+
+def _run_details(d: dict[str, Any]) -> str:
+    timings = ", ".join(f"{k} {v:.2f} s" for k, v in d["timings"].items())
+    return (f"<p>Checks run: {escape(', '.join(d['checks_run']))}.</p><p class=muted>interview-guard "
+            f"{escape(d['tool_version'])}; analysis fps {d['settings']['media']['analysis_fps']}; "
+            f"timings: {escape(timings)}.</p>")

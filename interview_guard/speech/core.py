@@ -1,0 +1,31 @@
+"""What the speech stage emits: segments of words on the session clock."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Word:
+    start: float
+    end: float
+    text: str
+    probability: float
+
+
+@dataclass(frozen=True)
+class TranscriptSegment:
+    """One Whisper segment. language_probability is Whisper's own confidence in `language`."""
+
+    start: float
+    end: float
+    text: str
+    words: tuple[Word, ...]
+    language: str
+    language_probability: float
+    avg_logprob: float
+    no_speech_prob: float
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise ValueError(f"segment ends before it starts ({self.start} > {self.end})")

@@ -1,0 +1,121 @@
+"""faster-whisper behind one small interface: a window of samples in, segments out.
+
+`StreamingTranscription` takes audio chunk by chunk (a file or a live call) and
+transcribes windows of up to `window_s`, cut at the quietest moment near their
+end so words are not split; memory stays bounded by one window.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+
+import numpy as np
+
+from interview_guard.errors import ModelError
+from interview_guard.media.core import AUDIO_RATE, AudioChunk
+from interview_guard.model_store import resolve_model
+from interview_guard.options import SpeechOptions
+from interview_guard.speech.core import TranscriptSegment, Word
+
+logger = logging.getLogger(__name__)
+
+
+def resolve_device(device: str) -> tuple[str, str]:
+    """(device, compute_type): CUDA float16 when asked or available, else CPU int8."""
+    if device == "cpu":
+        return "cpu", "int8"
+    import ctranslate2
+
+    has_cuda = ctranslate2.get_cuda_device_count() > 0
+    if device == "cuda" and not has_cuda:
+        raise ModelError("--device cuda was asked for but CTranslate2 sees no CUDA device; use --device cpu or auto")
+    return ("cuda", "float16") if has_cuda else ("cpu", "int8")
+
+
+@functools.lru_cache(maxsize=4)
+def load_whisper(model_name: str, device: str, compute_type: str, cpu_threads: int):  # -> WhisperModel
+    """Load a Whisper model once per process."""
+    try:
+        from faster_whisper import WhisperModel
+    except ImportError as e:
+        raise ModelError("speech analysis requires the faster-whisper package: pip install faster-whisper") from e
+    path = resolve_model(model_name)
+    return WhisperModel(str(path), device=device, compute_type=compute_type, cpu_threads=cpu_threads,
+                        local_files_only=True)
+
+
+class SpeechTranscriber:
+    """Transcribes windows of 16 kHz mono audio with word timestamps and Silero VAD."""
+
+    def __init__(self, options: SpeechOptions) -> None:
+        self.options = options
+        self.device, self.compute_type = resolve_device(options.device)
+        self.model_name = options.model_name
+        self._model = load_whisper(self.model_name, self.device, self.compute_type, options.cpu_threads)
+
+    def transcribe(self, samples: np.ndarray, t0: float) -> list[TranscriptSegment]:
+        """Segments of `samples` (which start at session time t0), on the session clock."""
+        if len(samples) < AUDIO_RATE // 4 or float(np.abs(samples).max(initial=0.0)) < 1e-4:
+            return []
+        lang = None if self.options.language == "auto" else self.options.language
+        segments, info = self._model.transcribe(
+            samples, language=lang, beam_size=self.options.beam_size, word_timestamps=True,
+            vad_filter=True, condition_on_previous_text=False)
+        return [_segment(s, t0, info.language, info.language_probability) for s in segments]
+
+
+def _segment(s, t0: float, language: str, language_probability: float) -> TranscriptSegment:
+    words = tuple(Word(round(t0 + float(w.start), 3), round(t0 + float(w.end), 3), w.word.strip(),
+                       round(float(w.probability), 3)) for w in (s.words or []))
+    return TranscriptSegment(start=round(t0 + float(s.start), 3), end=round(t0 + float(s.end), 3),
+                             text=s.text.strip(), words=words, language=language,
+                             language_probability=round(float(language_probability), 3),
+                             avg_logprob=round(float(s.avg_logprob), 3),
+                             no_speech_prob=round(float(s.no_speech_prob), 3))
+
+
+class StreamingTranscription:
+    """Feeds chunks to a transcriber in windows; emits segments as windows complete."""
+
+    def __init__(self, transcriber: SpeechTranscriber, window_s: float | None = None) -> None:
+        self.transcriber = transcriber
+        self.window = int((window_s or transcriber.options.window_s) * AUDIO_RATE)
+        self._parts: list[np.ndarray] = []
+        self._buffered = 0
+        self._t0: float | None = None
+
+    def feed(self, chunk: AudioChunk) -> list[TranscriptSegment]:
+        if self._t0 is None:
+            self._t0 = chunk.t
+        self._parts.append(chunk.samples)
+        self._buffered += len(chunk.samples)
+        out: list[TranscriptSegment] = []
+        while self._buffered >= self.window:
+            out.extend(self._transcribe_head(final=False))
+        return out
+
+    def flush(self) -> list[TranscriptSegment]:
+        return self._transcribe_head(final=True) if self._buffered else []
+
+    def _transcribe_head(self, final: bool) -> list[TranscriptSegment]:
+        data = np.concatenate(self._parts) if len(self._parts) > 1 else self._parts[0]
+        cut = len(data) if final else _quietest_cut(data[: self.window])
+        assert self._t0 is not None
+        segments = self.transcriber.transcribe(data[:cut], self._t0)
+        rest = data[cut:]
+        self._t0 += cut / AUDIO_RATE
+        self._parts = [rest] if len(rest) else []
+        self._buffered = len(rest)
+        return segments
+
+
+def _quietest_cut(window: np.ndarray) -> int:
+    """Sample index of the quietest 100 ms in the last third of the window."""
+    hop = AUDIO_RATE // 10
+    start = (len(window) * 2 // 3) // hop * hop
+    tail = window[start: len(window) // hop * hop]
+    if len(tail) < hop:
+        return len(window)
+    energy = (tail.reshape(-1, hop) ** 2).mean(axis=1)
+    return start + int(np.argmin(energy)) * hop + hop // 2

@@ -1,0 +1,104 @@
+"""SessionSummary: everything one analysis found, and its versioned JSON form (summary.json).
+
+Schema (version 1.0), documented field by field in the README:
+  schema_version, tool_version, session_id, created, source{...}, settings{...},
+  checks_run[], risk{level, score, top_reasons[]}, indicators[], transcript{...},
+  faces{frames_analysed, frames_with_face, tracks[], faces_per_second[]},
+  timings{stage: seconds}, warnings[]
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from interview_guard.analyzers.core import Indicator
+from interview_guard.face_stats import FaceTrackSummary
+from interview_guard.fusion import RiskAssessment, strength
+from interview_guard.media.core import MediaInfo
+from interview_guard.speech.core import TranscriptSegment
+
+SCHEMA_VERSION = "1.0"
+
+
+@dataclass(frozen=True)
+class TranscriptInfo:
+    model: str  # manifest model name, e.g. "whisper-tiny.en"; "" when speech was off
+    device: str  # "cpu" or "cuda"
+    language: str
+    segments: tuple[TranscriptSegment, ...]
+
+    @property
+    def text(self) -> str:
+        return " ".join(s.text for s in self.segments)
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    session_id: str
+    created: str  # ISO 8601, UTC
+    tool_version: str
+    source: MediaInfo
+    settings: dict[str, Any]
+    checks_run: tuple[str, ...]
+    risk: RiskAssessment
+    indicators: tuple[Indicator, ...]
+    transcript: TranscriptInfo
+    frames_analysed: int
+    frames_with_face: int
+    face_tracks: tuple[FaceTrackSummary, ...]
+    faces_per_second: tuple[int, ...]
+    timings: dict[str, float]
+    warnings: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "tool_version": self.tool_version,
+            "session_id": self.session_id,
+            "created": self.created,
+            "source": _source_dict(self.source),
+            "settings": self.settings,
+            "checks_run": list(self.checks_run),
+            "risk_level": self.risk.level,
+            "risk": {"level": self.risk.level, "score": self.risk.score,
+                     "top_reasons": [_reason_dict(i) for i in self.risk.top_reasons]},
+            "indicators": [indicator_dict(i) for i in self.indicators],
+            "transcript": {"model": self.transcript.model, "device": self.transcript.device,
+                           "language": self.transcript.language, "text": self.transcript.text,
+                           "segments": [asdict(s) for s in self.transcript.segments]},
+            "faces": {"frames_analysed": self.frames_analysed, "frames_with_face": self.frames_with_face,
+                      "tracks": [asdict(t) for t in self.face_tracks],
+                      "faces_per_second": list(self.faces_per_second)},
+            "timings": self.timings,
+            "warnings": list(self.warnings),
+        }
+
+
+def indicator_dict(i: Indicator) -> dict[str, Any]:
+    d = asdict(i)
+    d["evidence"] = [asdict(e) for e in i.evidence]
+    d["level"] = i.level
+    d["strength"] = round(strength(i), 3)
+    return d
+
+
+def _reason_dict(i: Indicator) -> dict[str, Any]:
+    return {"check": i.check, "start": i.start, "end": i.end, "reason": i.reason, "strength": round(strength(i), 3)}
+
+
+def _source_dict(m: MediaInfo) -> dict[str, Any]:
+    d = asdict(m)
+    d["path"] = str(m.path)
+    d["name"] = m.path.name
+    return d
+
+
+def write_json_atomic(data: dict[str, Any], path: Path) -> None:
+    """Write to a temp file beside `path`, then rename: a reader never sees half a file."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False))
+    os.replace(tmp, path)
