@@ -126,6 +126,8 @@ class _Run:
         warnings = []
         if reader.frames_analysed and self.face_stats.frames_with_face == 0:
             warnings.append("no face was found in any analysed frame: every face check is void for this recording")
+        if reader.packets_skipped:
+            warnings.append(f"{reader.packets_skipped} damaged packet(s) could not be decoded and were skipped")
         if transcriber and not self.segments:
             warnings.append("no speech was recognised: speech checks had nothing to judge")
         languages = sorted({s.language for s in self.segments})

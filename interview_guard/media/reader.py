@@ -49,6 +49,7 @@ class RecordingReader:
         self.frames_decoded = 0
         self.frames_analysed = 0
         self.last_time = 0.0
+        self.packets_skipped = 0
 
     def __enter__(self) -> "RecordingReader":
         return self
@@ -75,7 +76,7 @@ class RecordingReader:
         picker = _FramePicker(self.options.analysis_fps)
         try:
             for packet in self._container.demux(*streams):
-                for frame in _decode(packet, self.path):
+                for frame in self._decode(packet):
                     if isinstance(frame, av.AudioFrame):
                         assert audio is not None
                         yield from audio.add(frame)
@@ -88,6 +89,15 @@ class RecordingReader:
         if audio is not None:
             yield from audio.flush()
         self._check_complete()
+
+    def _decode(self, packet: av.Packet) -> list:
+        try:
+            return packet.decode()
+        except av.error.InvalidDataError:
+            # One damaged packet is common in real recordings; skip it, count it, keep going.
+            logger.debug("%s: skipped an undecodable packet at pts %s", self.path, packet.pts)
+            self.packets_skipped += 1
+            return []
 
     def _on_video_frame(self, frame: av.VideoFrame, picker: "_FramePicker") -> VideoFrame | None:
         index = self.frames_decoded
@@ -112,15 +122,6 @@ class RecordingReader:
         if declared > 2 * _TRUNCATION_SLACK_S and self.last_time < declared - max(_TRUNCATION_SLACK_S, 0.1 * declared):
             raise MediaError(f"{self.path}: video ends at {self.last_time:.1f} s but the file declares "
                              f"{declared:.1f} s; the file looks truncated (re-export or re-download it)")
-
-
-def _decode(packet: av.Packet, path: Path) -> list:
-    try:
-        return packet.decode()
-    except av.error.InvalidDataError:
-        # One damaged packet is common in real recordings; skip it, keep going.
-        logger.warning("%s: skipped an undecodable packet at %s", path, packet.pts)
-        return []
 
 
 class _FramePicker:
@@ -207,8 +208,8 @@ def _open_container(path: Path) -> av.container.InputContainer:
     try:
         return av.open(str(path), mode="r")
     except av.error.FFmpegError as e:
-        raise MediaError(f"{path}: not a readable audio/video file ({e.strerror or e}); "
-                         "expected mp4, webm, mkv, mov or mpg") from e
+        raise MediaError(f"{path}: not a readable audio/video file, or an incomplete one "
+                         f"({e.strerror or e}); expected a complete mp4, webm, mkv, mov or mpg") from e
 
 
 def _stream_start(stream: av.stream.Stream) -> float | None:

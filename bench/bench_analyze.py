@@ -1,0 +1,177 @@
+"""Benchmark analyze_recording against the decode-only floor of ffmpeg.
+
+    python bench/bench_analyze.py [CLIP] [--repeat N] [--concat N]
+
+Each analysis runs in a fresh Python process (this script with --child), so its
+peak RSS and model loading do not leak into the next measurement. Media comes
+from $IG_MEDIA_DIR or <repo>/../shared/media and is never copied into the repo.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_CLIP = "manipulated/hyperlips_v2_obama_SOURCE_real.mp4"
+STAGES = ("decode", "faces", "analyzers", "speech_wait", "speech_busy", "total")
+
+
+def media_dir() -> Path:
+    d = Path(os.environ.get("IG_MEDIA_DIR") or REPO.parent / "shared" / "media")
+    if not d.is_dir():
+        sys.exit(f"media folder not found: {d} (set IG_MEDIA_DIR to the shared media folder)")
+    return d
+
+
+def resolve_clip(arg: str | None) -> Path:
+    if arg and Path(arg).is_file():
+        return Path(arg).resolve()
+    clip = media_dir() / (arg or DEFAULT_CLIP)
+    if not clip.is_file():
+        sys.exit(f"clip not found: {clip}")
+    return clip
+
+
+def duration_of(path: Path) -> float:
+    out = subprocess.run(["ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0",
+                          str(path)], check=True, capture_output=True, text=True).stdout
+    return float(out.strip())
+
+
+def concat(clip: Path, times: int, tmp: Path) -> Path:
+    """The clip `times` times back to back (concat demuxer, stream copy)."""
+    if times <= 1:
+        return clip
+    listing = tmp / "list.txt"
+    listing.write_text("".join(f"file '{clip}'\n" for _ in range(times)))
+    out = tmp / f"{clip.stem}_x{times}{clip.suffix}"
+    subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "concat", "-safe", "0", "-i", str(listing),
+                    "-c", "copy", str(out)], check=True)
+    return out
+
+
+def time_decode(clip: Path, repeat: int) -> list[float]:
+    walls = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        subprocess.run(["ffmpeg", "-v", "error", "-threads", "0", "-i", str(clip), "-f", "null", "-"], check=True)
+        walls.append(time.perf_counter() - t)
+    return walls
+
+
+def child(mode: str, clip: str, repeat: int) -> None:
+    """Runs in a fresh process: load models (timed), analyse `repeat` times, print one JSON line."""
+    t0 = time.perf_counter()
+    from interview_guard.faces import FaceLandmarkerRunner
+    from interview_guard.options import AnalysisOptions, SpeechOptions
+    from interview_guard.pipeline import analyze_recording
+    from interview_guard.speech.transcriber import load_whisper, resolve_device
+    load = {"imports": time.perf_counter() - t0}
+    speech = SpeechOptions(enabled=(mode == "faces+speech"))
+    if speech.enabled:
+        t = time.perf_counter()
+        device, compute = resolve_device(speech.device)
+        load_whisper(speech.model_name, device, compute, speech.cpu_threads)
+        load["whisper"] = time.perf_counter() - t
+    t = time.perf_counter()
+    FaceLandmarkerRunner(AnalysisOptions().faces).close()
+    load["face_landmarker"] = time.perf_counter() - t  # paid again by every analysis: not cached
+    runs = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        summary = analyze_recording(clip, AnalysisOptions(speech=speech), progress=False).to_dict()
+        runs.append({"wall": time.perf_counter() - t, "timings": summary["timings"],
+                     "words": len(summary["transcript"]["text"].split()),
+                     "faces": summary["faces"]["frames_with_face"], "frames": summary["faces"]["frames_analysed"]})
+    rss_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    print(json.dumps({"load": load, "runs": runs, "rss_mib": rss_mib}))
+
+
+def run_child(mode: str, clip: Path, repeat: int) -> dict:
+    proc = subprocess.run([sys.executable, __file__, "--child", mode, str(clip), "--repeat", str(repeat)],
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        sys.exit(f"analysis ({mode}) failed:\n{proc.stderr[-3000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def machine() -> str:
+    cpu = next((ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines()
+                if ln.startswith("model name")), platform.processor() or "?")
+    return f"nproc {os.cpu_count()}, CPU {cpu}, Python {platform.python_version()}, {platform.platform()}"
+
+
+def row(cells: list[object]) -> str:
+    return "| " + " | ".join(str(c) for c in cells) + " |"
+
+
+def print_report(clip: Path, duration: float, decode: list[float], results: dict[str, dict]) -> None:
+    floor = min(decode)
+    print(f"\n## analyze_recording benchmark\n\nmachine: {machine()}\n")
+    print(f"clip: `{clip.name}` ({duration:.1f} s); best of {len(decode)} run(s) per row; "
+          "peak RSS of each row's fresh process\n")
+    print(row(["run", "wall s", "x real-time", "vs decode", "peak RSS MiB"] + list(STAGES)))
+    print(row(["---"] * (5 + len(STAGES))))
+    print(row(["ffmpeg decode (floor)", f"{floor:.2f}", f"{duration / floor:.1f}", "1.0", "-"] + ["-"] * len(STAGES)))
+    for mode, res in results.items():
+        best = min(res["runs"], key=lambda r: r["wall"])
+        wall = best["wall"]
+        stages = [f"{best['timings'].get(s, 0.0):.2f}" for s in STAGES]
+        print(row([f"analyze {mode}", f"{wall:.2f}", f"{duration / wall:.1f}", f"{wall / floor:.1f}",
+                   f"{res['rss_mib']:.0f}"] + stages))
+    print("\n### model load (fresh process, seconds)\n")
+    print(row(["run", "imports", "whisper load", "face landmarker create"]))
+    print(row(["---"] * 4))
+    for mode, res in results.items():
+        ld = res["load"]
+        print(row([mode, f"{ld['imports']:.2f}", f"{ld['whisper']:.2f}" if "whisper" in ld else "-",
+                   f"{ld['face_landmarker']:.2f}"]))
+    print("\n### spread over repeats (wall s)\n")
+    print(row(["run", "min", "median", "max"]))
+    print(row(["---"] * 4))
+    print(row(["ffmpeg decode", f"{min(decode):.2f}", f"{statistics.median(decode):.2f}", f"{max(decode):.2f}"]))
+    for mode, res in results.items():
+        walls = [r["wall"] for r in res["runs"]]
+        print(row([mode, f"{min(walls):.2f}", f"{statistics.median(walls):.2f}", f"{max(walls):.2f}"]))
+    for mode, res in results.items():
+        r = res["runs"][0]
+        print(f"\n{mode}: {r['frames']} frames analysed, {r['faces']} with a face, {r['words']} words transcribed")
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("clip", nargs="?", help=f"file, or path under the media folder (default {DEFAULT_CLIP})")
+    p.add_argument("--repeat", type=int, default=1, help="runs per measurement; the best is reported (default 1)")
+    p.add_argument("--concat", type=int, default=6, help="join the clip N times first (default 6; 1 = as is)")
+    p.add_argument("--child", metavar="MODE", help=argparse.SUPPRESS)
+    return p.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    if args.child:
+        child(args.child, args.clip, args.repeat)
+        return
+    if args.repeat < 1 or args.concat < 1:
+        sys.exit("--repeat and --concat must be at least 1")
+    with tempfile.TemporaryDirectory(prefix="ig-bench-") as tmp:
+        clip = concat(resolve_clip(args.clip), args.concat, Path(tmp))
+        duration = duration_of(clip)
+        print(f"benchmarking {clip.name} ({duration:.1f} s) ...", file=sys.stderr)
+        decode = time_decode(clip, args.repeat)
+        results = {mode: run_child(mode, clip, args.repeat) for mode in ("faces+speech", "faces only")}
+        print_report(clip, duration, decode, results)
+
+
+if __name__ == "__main__":
+    main()
