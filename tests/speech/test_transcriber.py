@@ -56,3 +56,14 @@ def test_window_is_cut_in_the_quietest_place() -> None:
     window = np.random.default_rng(0).normal(0, 0.3, AUDIO_RATE * 9).astype(np.float32)
     window[int(7.5 * AUDIO_RATE):int(7.7 * AUDIO_RATE)] = 0.0
     assert 7.5 * AUDIO_RATE <= _quietest_cut(window) <= 7.7 * AUDIO_RATE
+
+
+def test_auto_language_uses_the_multilingual_model(media_dir: Path) -> None:
+    from faster_whisper.audio import decode_audio
+
+    audio = decode_audio(str(media_dir / "speech" / "chinese_news_zh.wav"), sampling_rate=AUDIO_RATE)
+    auto = SpeechTranscriber(SpeechOptions(language="auto", device="cpu"))
+    assert auto.model_name == "whisper-base"
+    segments = auto.transcribe(audio.astype(np.float32), 0.0)
+    assert segments and {s.language for s in segments} == {"zh"}
+    assert segments[0].language_probability > 0.5
