@@ -45,19 +45,26 @@ def _add_analyze(sub: argparse._SubParsersAction) -> None:
                    help="where speech runs: auto picks CUDA when present (default auto)")
     a.add_argument("--beam-size", type=int, default=1, help="Whisper beam size (default 1, fastest)")
     a.add_argument("--no-speech", action="store_true", help="skip transcription (video-only recordings)")
+    a.add_argument("--reference", action="append", default=[], metavar="PHOTO",
+                   help="ID or résumé photo to compare the candidate with (repeatable; largest face used)")
+    a.add_argument("--match-threshold", type=float, default=0.6,
+                   help="face descriptor distance under which two faces are one person (default 0.6)")
+    a.add_argument("--no-identity", action="store_true", help="skip face identity checks")
     a.add_argument("--no-report", action="store_true", help="write summary.json only")
     a.add_argument("--quiet", action="store_true", help="no progress bar")
     a.add_argument("--json", action="store_true", help="also print summary.json to stdout")
 
 
 def _options_from_args(args: argparse.Namespace):
-    from interview_guard.options import AnalysisOptions, FaceOptions, MediaOptions, SpeechOptions
+    from interview_guard.options import AnalysisOptions, FaceOptions, IdentityOptions, MediaOptions, SpeechOptions
 
     return AnalysisOptions(
         media=MediaOptions(analysis_fps=args.fps),
         faces=FaceOptions(max_faces=args.max_faces),
         speech=SpeechOptions(enabled=not args.no_speech, language=args.language.lower(), device=args.device,
-                             beam_size=args.beam_size))
+                             beam_size=args.beam_size),
+        identity=IdentityOptions(enabled=not args.no_identity, references=tuple(args.reference),
+                                 match_threshold=args.match_threshold))
 
 
 def _cmd_analyze(args: argparse.Namespace) -> int:

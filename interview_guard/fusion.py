@@ -21,6 +21,11 @@ CHECK_WEIGHTS: dict[str, float] = {
     "face_partly_out": 0.25,
     "several_faces": 0.7,
     "speech_without_face": 0.7,
+    "identity_change": 0.9,
+    "several_identities": 0.8,
+    "reference_mismatch": 0.8,
+    "reference_match": 0.0,
+    "face_unusable": 0.2,
 }
 DEFAULT_WEIGHT = 0.5
 HIGH_AT = 0.6

@@ -82,11 +82,45 @@ class CheckOptions:
 
 
 @dataclass(frozen=True)
+class IdentityOptions:
+    """Face identity (dlib 128-d descriptors) and its checks.
+
+    match_threshold: descriptor distance under which two faces are the same
+        person. 0.6 is dlib's published operating point (99.38% on LFW); on the
+        labelled photo pairs in ../shared it separates all 300 pairs (see README).
+        Lower it to cut false matches, raise it to cut false alarms.
+    embed_interval_s: longest wait between descriptors of one face track; a new
+        track and a scene cut get one at once, and a far descriptor is confirmed
+        on the next frames.
+    enrol_samples: usable descriptors that make the session's first identity.
+    change_samples: consecutive far descriptors that confirm an identity change.
+    min_face_px / max_yaw / max_pitch / min_sharpness / brightness: a face
+        outside these is unusable for identity and the check says why.
+    unusable_min_s: a usable face missing this long raises `face_unusable`.
+    references: photos (ID, résumé) to compare the candidate with.
+    """
+
+    enabled: bool = True
+    match_threshold: float = 0.6
+    embed_interval_s: float = 2.0
+    enrol_samples: int = 3
+    change_samples: int = 2
+    min_face_px: int = 40
+    max_yaw: float = 35.0
+    max_pitch: float = 30.0
+    min_sharpness: float = 12.0
+    brightness: tuple[float, float] = (35.0, 235.0)
+    unusable_min_s: float = 5.0
+    references: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class AnalysisOptions:
     media: MediaOptions = field(default_factory=MediaOptions)
     faces: FaceOptions = field(default_factory=FaceOptions)
     speech: SpeechOptions = field(default_factory=SpeechOptions)
     checks: CheckOptions = field(default_factory=CheckOptions)
+    identity: IdentityOptions = field(default_factory=IdentityOptions)
 
     def __post_init__(self) -> None:
         _verify(self)
@@ -110,5 +144,10 @@ def _verify(o: AnalysisOptions) -> None:
     for name in ("no_face_min_s", "partly_out_min_s", "several_faces_min_s", "speech_without_face_min_s"):
         value = getattr(o.checks, name)
         _require(0.1 <= value <= 600, f"{name} must be in [0.1, 600] s (got {value})")
+    i = o.identity
+    _require(0.2 <= i.match_threshold <= 1.2, f"match threshold must be in [0.2, 1.2] (got {i.match_threshold})")
+    _require(0.1 <= i.embed_interval_s <= 10, f"embed interval must be in [0.1, 10] s (got {i.embed_interval_s})")
+    _require(1 <= i.enrol_samples <= 50 and 1 <= i.change_samples <= 20,
+             f"enrol/change samples must be in [1, 50]/[1, 20] (got {i.enrol_samples}/{i.change_samples})")
     _require(0 < o.checks.partly_out_fraction < 1,
              f"partly_out_fraction must be in (0, 1) (got {o.checks.partly_out_fraction})")

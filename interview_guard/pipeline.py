@@ -18,6 +18,7 @@ from interview_guard.analyzers import Analyzer, Indicator, build_analyzers
 from interview_guard.face_stats import FaceStats
 from interview_guard.faces import FaceLandmarkerRunner, FaceTracker
 from interview_guard.fusion import fuse
+from interview_guard.identity import IdentityStage
 from interview_guard.media import VideoFrame, open_recording
 from interview_guard.options import AnalysisOptions
 from interview_guard.speech.core import TranscriptSegment
@@ -34,7 +35,7 @@ class _Stages:
     """Wall time spent per stage on the main thread (speech runs beside it)."""
 
     def __init__(self) -> None:
-        self.seconds = {"decode": 0.0, "faces": 0.0, "analyzers": 0.0, "speech_wait": 0.0}
+        self.seconds = {"decode": 0.0, "faces": 0.0, "identity": 0.0, "analyzers": 0.0, "speech_wait": 0.0}
         self._mark = time.perf_counter()
 
     def lap(self, stage: str) -> None:
@@ -59,12 +60,16 @@ def analyze_recording(path: str | Path, options: AnalysisOptions | None = None, 
                                        bar_format="{desc}: {percentage:3.0f}%|{bar}| {n:.1f}/{total:.1f} s "
                                                   "[{elapsed}<{remaining}]"))
         tracker = FaceTracker(options.faces.track_max_gap_s)
+        identity = IdentityStage(options.identity) if options.identity.enabled else None
         stages = _Stages()
         for item in reader.frames_and_audio():
             stages.lap("decode")
             if isinstance(item, VideoFrame):
                 face_frame = tracker.update(item, runner.detect(item))
                 stages.lap("faces")
+                if identity:
+                    face_frame = identity.process(item, face_frame)
+                    stages.lap("identity")
                 run.on_faces(face_frame)
                 bar.update(max(0.0, round(item.t, 1) - bar.n))
             else:
@@ -84,6 +89,7 @@ def analyze_recording(path: str | Path, options: AnalysisOptions | None = None, 
         bar.update(max(0.0, bar.total - bar.n))
         timings = {k: round(v, 3) for k, v in stages.seconds.items()}
         timings["speech_busy"] = round(speech.busy_s, 3) if speech else 0.0
+        timings["identity_descriptors"] = identity.descriptors if identity else 0
         timings["total"] = round(time.perf_counter() - started, 3)
         return run.summary(reader, transcriber, timings)
 

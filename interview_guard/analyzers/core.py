@@ -62,12 +62,15 @@ class Analyzer:
 
     Each `on_*` call returns the indicators that became final with that input
     (so live mode can show them at once); `finish` returns the rest.
-    Subclasses set `checks` (the stable check names they may emit) and
-    `needs_speech` when they judge nothing without a transcript.
+    Subclasses set `checks` (the stable check names they may emit) and override
+    `runs_with` when they judge nothing under some options (no speech, say).
     """
 
     checks: ClassVar[tuple[str, ...]] = ()
-    needs_speech: ClassVar[bool] = False
+
+    @classmethod
+    def runs_with(cls, options: AnalysisOptions) -> bool:
+        return True
 
     def __init__(self, options: AnalysisOptions) -> None:
         self.options = options

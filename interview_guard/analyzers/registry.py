@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from interview_guard.analyzers.core import Analyzer
+from interview_guard.analyzers.face_identity import FaceIdentityAnalyzer
 from interview_guard.analyzers.face_presence import FacePresenceAnalyzer
 from interview_guard.analyzers.several_faces import SeveralFacesAnalyzer
 from interview_guard.analyzers.speech_without_face import SpeechWithoutFaceAnalyzer
@@ -12,12 +13,13 @@ ANALYZERS: tuple[type[Analyzer], ...] = (
     FacePresenceAnalyzer,
     SeveralFacesAnalyzer,
     SpeechWithoutFaceAnalyzer,
+    FaceIdentityAnalyzer,
 )
 
 
 def build_analyzers(options: AnalysisOptions) -> list[Analyzer]:
     """The analyzers that can run with these options (speech checks need speech on)."""
-    return [cls(options) for cls in ANALYZERS if options.speech.enabled or not cls.needs_speech]
+    return [cls(options) for cls in ANALYZERS if cls.runs_with(options)]
 
 
 def all_checks() -> tuple[str, ...]:

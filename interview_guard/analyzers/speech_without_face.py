@@ -16,7 +16,10 @@ _JOIN_GAP_S = 1.5
 
 class SpeechWithoutFaceAnalyzer(Analyzer):
     checks = ("speech_without_face",)
-    needs_speech = True
+
+    @classmethod
+    def runs_with(cls, options: AnalysisOptions) -> bool:
+        return options.speech.enabled
 
     def __init__(self, options: AnalysisOptions) -> None:
         super().__init__(options)

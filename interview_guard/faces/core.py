@@ -42,6 +42,10 @@ class FaceObservation:
     landmarks: (478, 3) float32, x and y normalised to the frame (0..1), z relative depth.
     blendshapes: (52,) float32 MediaPipe blendshape scores, in MediaPipe's order.
     in_frame: share of landmarks inside the frame (1.0: the whole face is visible).
+    quality_issue: why this face cannot serve identity checks ("" when it can,
+        or when identity checks are off).
+    embedding: dlib 128-d identity descriptor, on the frames the identity stage
+        picked (None elsewhere). Kept in memory only, never written out.
     """
 
     t: float
@@ -52,12 +56,16 @@ class FaceObservation:
     blendshapes: np.ndarray
     pose: HeadPose
     in_frame: float
+    quality_issue: str = ""
+    embedding: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         if self.landmarks.shape != (N_LANDMARKS, 3):
             raise ValueError(f"landmarks must be ({N_LANDMARKS}, 3) (got {self.landmarks.shape})")
         if self.blendshapes.shape not in ((N_BLENDSHAPES,), (0,)):
             raise ValueError(f"blendshapes must be ({N_BLENDSHAPES},) or empty (got {self.blendshapes.shape})")
+        if self.embedding is not None and self.embedding.shape != (128,):
+            raise ValueError(f"embedding must be (128,) (got {self.embedding.shape})")
 
     @property
     def width(self) -> float:

@@ -46,7 +46,7 @@ class RawFace:
 class FaceLandmarkerRunner:
     """Owns one FaceLandmarker for one stream (VIDEO mode keeps tracking state per stream)."""
 
-    def __init__(self, options: FaceOptions) -> None:
+    def __init__(self, options: FaceOptions, still_images: bool = False) -> None:
         try:
             from mediapipe.tasks.python import BaseOptions, vision
         except ImportError as e:
@@ -56,7 +56,7 @@ class FaceLandmarkerRunner:
         self._mp = mp
         task_options = vision.FaceLandmarkerOptions(
             base_options=BaseOptions(model_asset_path=str(resolve_model("face_landmarker"))),
-            running_mode=vision.RunningMode.VIDEO,
+            running_mode=vision.RunningMode.IMAGE if still_images else vision.RunningMode.VIDEO,
             num_faces=options.max_faces,
             min_face_detection_confidence=options.min_detection_confidence,
             min_face_presence_confidence=options.min_presence_confidence,
@@ -92,12 +92,23 @@ class FaceLandmarkerRunner:
                 result = self._landmarker.detect_for_video(image, ms)
         else:
             result = self._landmarker.detect_for_video(image, ms)
-        faces = []
-        for i, lms in enumerate(result.face_landmarks):
-            landmarks = np.array([(p.x, p.y, p.z) for p in lms], dtype=np.float32)
-            shapes = result.face_blendshapes[i] if i < len(result.face_blendshapes) else []
-            blend = np.array([c.score for c in shapes], dtype=np.float32)
-            mats = result.facial_transformation_matrixes
-            matrix = np.asarray(mats[i], dtype=np.float32) if i < len(mats) else np.eye(4, dtype=np.float32)
-            faces.append(RawFace(landmarks, blend, matrix))
-        return faces
+        return _raw_faces(result)
+
+    def detect_image(self, image: np.ndarray) -> list[RawFace]:
+        """Faces in one still image (a runner made with still_images=True)."""
+        if self._landmarker is None:
+            raise RuntimeError("FaceLandmarkerRunner is closed")
+        mp_image = self._mp.Image(image_format=self._mp.ImageFormat.SRGB, data=np.ascontiguousarray(image))
+        return _raw_faces(self._landmarker.detect(mp_image))
+
+
+def _raw_faces(result) -> list[RawFace]:
+    faces = []
+    for i, lms in enumerate(result.face_landmarks):
+        landmarks = np.array([(p.x, p.y, p.z) for p in lms], dtype=np.float32)
+        shapes = result.face_blendshapes[i] if i < len(result.face_blendshapes) else []
+        blend = np.array([c.score for c in shapes], dtype=np.float32)
+        mats = result.facial_transformation_matrixes
+        matrix = np.asarray(mats[i], dtype=np.float32) if i < len(mats) else np.eye(4, dtype=np.float32)
+        faces.append(RawFace(landmarks, blend, matrix))
+    return faces

@@ -1,0 +1,230 @@
+"""Face consistency: the same person all interview long, and the person on the reference photo.
+
+Checks: `identity_change`, `several_identities`, `reference_mismatch`, `reference_match`,
+`face_unusable`. Works on the largest face's dlib descriptors (added by the identity
+stage); descriptors stay in memory, the summary keeps distances and times only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from interview_guard.analyzers.core import Analyzer, Evidence, Indicator
+from interview_guard.analyzers.spans import SpanBuilder, clamp01, span_evidence
+from interview_guard.faces.core import FaceFrame, FaceObservation
+from interview_guard.identity.reference import ReferenceFace, load_references
+from interview_guard.options import AnalysisOptions
+
+
+@dataclass
+class _Identity:
+    """One person seen in the session: running mean descriptor and when they were on camera."""
+
+    label: str
+    total: np.ndarray
+    count: int
+    spans: list[list[float]] = field(default_factory=list)
+    frames: list[tuple[float, int]] = field(default_factory=list)
+
+    @property
+    def mean(self) -> np.ndarray:
+        return self.total / self.count
+
+    def add(self, vec: np.ndarray, t: float, frame_index: int) -> None:
+        self.total = self.total + vec
+        self.count += 1
+        if self.spans and t - self.spans[-1][1] <= 5.0:
+            self.spans[-1][1] = t
+        else:
+            self.spans.append([t, t])
+        if len(self.frames) < 3:
+            self.frames.append((t, frame_index))
+
+
+@dataclass(frozen=True)
+class _Sample:
+    t: float
+    frame_index: int
+    vec: np.ndarray
+
+
+class FaceIdentityAnalyzer(Analyzer):
+    checks = ("identity_change", "several_identities", "reference_mismatch", "reference_match", "face_unusable")
+
+    @classmethod
+    def runs_with(cls, options: AnalysisOptions) -> bool:
+        return options.identity.enabled
+
+    def __init__(self, options: AnalysisOptions) -> None:
+        super().__init__(options)
+        self.o = options.identity
+        self.references: list[ReferenceFace] = load_references(self.o.references)
+        self.identities: list[_Identity] = []
+        self._current: _Identity | None = None
+        self._pending: list[_Sample] = []  # enrolment samples, then the far samples of a possible change
+        self._last_match: _Sample | None = None
+        self._unusable = SpanBuilder(self.o.unusable_min_s, max_gap_s=1.0)
+        self._issues: dict[str, int] = {}
+
+    @property
+    def threshold(self) -> float:
+        return self.o.match_threshold
+
+    def on_faces(self, frame: FaceFrame) -> list[Indicator]:
+        primary = max(frame.faces, key=lambda f: f.area, default=None)
+        out = self._track_unusable(frame, primary)
+        if primary is not None and primary.embedding is not None:
+            out += self._observe(_Sample(frame.t, frame.frame_index, primary.embedding))
+        return out
+
+    def finish(self, end_time: float) -> list[Indicator]:
+        out = []
+        if span := self._unusable.finish(end_time):
+            out.append(self._unusable_indicator(span))
+        if self._current is None and self._pending:  # too few samples to enrol: use what there is
+            self._enrol(self._pending)
+        out += self._several_identities()
+        out += [ind for ident in self.identities for ind in self._reference_checks(ident)]
+        return out
+
+    # --- identity tracking -------------------------------------------------
+
+    def _observe(self, s: _Sample) -> list[Indicator]:
+        if self._current is None:
+            self._pending.append(s)
+            if len(self._pending) >= self.o.enrol_samples:
+                self._enrol(self._pending)
+            return []
+        if _dist(s.vec, self._current.mean) < self.threshold:
+            self._current.add(s.vec, s.t, s.frame_index)
+            self._last_match, self._pending = s, []
+            return []
+        self._pending.append(s)
+        if len(self._pending) < self.o.change_samples:
+            return []
+        return self._confirm_change()
+
+    def _enrol(self, samples: list[_Sample]) -> None:
+        vecs = np.stack([s.vec for s in samples])
+        median = np.median(vecs, axis=0)
+        keep = [s for s in samples if _dist(s.vec, median) < self.threshold] or samples
+        ident = self._new_identity(keep)
+        self._current, self._pending, self._last_match = ident, [], keep[-1]
+
+    def _new_identity(self, samples: list[_Sample]) -> _Identity:
+        ident = _Identity(label=chr(ord("A") + len(self.identities) % 26), total=np.zeros(128, np.float64), count=0)
+        for s in samples:
+            ident.add(s.vec.astype(np.float64), s.t, s.frame_index)
+        self.identities.append(ident)
+        return ident
+
+    def _confirm_change(self) -> list[Indicator]:
+        far = self._pending
+        centre = np.mean([s.vec for s in far], axis=0)
+        if max(_dist(s.vec, centre) for s in far) >= self.threshold:
+            self._pending = far[1:]  # the far samples disagree among themselves: noise, not a person
+            return []
+        previous = self._current
+        assert previous is not None
+        known = [i for i in self.identities if i is not previous and _dist(centre, i.mean) < self.threshold]
+        target = min(known, key=lambda i: _dist(centre, i.mean)) if known else self._new_identity([])
+        for s in far:
+            target.add(s.vec.astype(np.float64), s.t, s.frame_index)
+        distance = _dist(centre, previous.mean)
+        indicator = self._change_indicator(previous, target, far, distance, returning=bool(known))
+        self._current, self._pending, self._last_match = target, [], far[-1]
+        return [indicator]
+
+    def _change_indicator(self, old: _Identity, new: _Identity, far: list[_Sample], distance: float,
+                          returning: bool) -> Indicator:
+        last = self._last_match
+        start = last.t if last else far[0].t
+        change_t = (start + far[0].t) / 2
+        who = f"person {new.label}, seen before," if returning else f"a new person ({new.label})"
+        frames = ([(last.t, last.frame_index)] if last else []) + [(s.t, s.frame_index) for s in far[:2]]
+        return Indicator(
+            check="identity_change", start=round(start, 3), end=round(far[0].t, 3),
+            score=round(0.7 + 0.3 * clamp01((distance - self.threshold) / 0.3), 3),
+            confidence=round(clamp01(0.55 + (distance - self.threshold) / 0.4), 3),
+            reason=(f"The face changed to {who} at about {change_t:.1f} s: its identity descriptor is "
+                    f"{distance:.2f} from person {old.label}'s (same person under {self.threshold:.2f}) "
+                    f"in {len(far)} samples in a row."),
+            evidence=(Evidence(start=round(start, 3), end=round(far[-1].t, 3),
+                               frame_times=tuple(round(t, 3) for t, _ in frames),
+                               frame_indices=tuple(i for _, i in frames),
+                               note=f"last frame of {old.label}, first frames of {new.label}"),),
+            measurements={"change_time_s": round(change_t, 2), "distance": round(distance, 3),
+                          "threshold": self.threshold})
+
+    # --- session-level checks ------------------------------------------------
+
+    def _several_identities(self) -> list[Indicator]:
+        people = [i for i in self.identities if i.count >= self.o.change_samples]
+        if len(people) < 2:
+            return []
+        spans = "; ".join(f"{p.label}: " + ", ".join(f"{s:.0f}-{e:.0f} s" for s, e in p.spans) for p in people)
+        turns = sum(len(p.spans) for p in people)
+        start = min(p.spans[0][0] for p in people)
+        end = max(p.spans[-1][1] for p in people)
+        frames = [f for p in people for f in p.frames[:2]]
+        return [Indicator(
+            check="several_identities", start=round(start, 3), end=round(end, 3),
+            score=round(0.7 + 0.1 * min(3, turns - 2), 3), confidence=0.8,
+            reason=f"{len(people)} different people were on camera during the session ({spans}).",
+            evidence=(Evidence(start=round(start, 3), end=round(end, 3),
+                               frame_times=tuple(round(t, 3) for t, _ in frames),
+                               frame_indices=tuple(i for _, i in frames), note="one frame per person"),),
+            measurements={"identities": float(len(people)), "turns": float(turns)})]
+
+    def _reference_checks(self, ident: _Identity) -> list[Indicator]:
+        if not self.references or ident.count == 0:
+            return []
+        best = min(self.references, key=lambda r: _dist(ident.mean, r.embedding))
+        d = _dist(ident.mean, best.embedding)
+        start, end = ident.spans[0][0], ident.spans[-1][1]
+        evidence = (Evidence(start=round(start, 3), end=round(end, 3),
+                             frame_times=tuple(round(t, 3) for t, _ in ident.frames),
+                             frame_indices=tuple(i for _, i in ident.frames),
+                             note=f"reference {best.path.name}: {best.note}"),)
+        margin = abs(d - self.threshold)
+        # Few samples or a distance near the threshold: say so through the confidence.
+        confidence = round(clamp01((0.5 + margin / 0.3) * min(1.0, 0.6 + 0.1 * ident.count)), 3)
+        common = dict(start=round(start, 3), end=round(end, 3), evidence=evidence,
+                      measurements={"distance": round(d, 3), "threshold": self.threshold,
+                                    "samples": float(ident.count)})
+        if d < self.threshold:
+            return [Indicator(check="reference_match", score=0.0, confidence=confidence,
+                              reason=(f"Person {ident.label} matches the reference photo {best.path.name} "
+                                      f"(distance {d:.2f}, same person under {self.threshold:.2f})."), **common)]
+        return [Indicator(check="reference_mismatch", score=round(0.6 + 0.4 * clamp01(margin / 0.3), 3),
+                          confidence=confidence,
+                          reason=(f"Person {ident.label} does not match the reference photo {best.path.name} "
+                                  f"(distance {d:.2f}; same person under {self.threshold:.2f})."), **common)]
+
+    # --- usability -------------------------------------------------------------
+
+    def _track_unusable(self, frame: FaceFrame, primary: FaceObservation | None) -> list[Indicator]:
+        issue = primary.quality_issue if primary is not None else ""
+        if issue:
+            kind = issue.split(" (")[0]
+            self._issues[kind] = self._issues.get(kind, 0) + 1
+        elif not self._unusable.is_open:
+            self._issues = {}
+        span = self._unusable.update(frame.t, bool(issue), frame.frame_index)
+        return [self._unusable_indicator(span)] if span else []
+
+    def _unusable_indicator(self, span) -> Indicator:
+        reasons = ", ".join(k for k, _ in sorted(self._issues.items(), key=lambda kv: -kv[1])) or "unusable"
+        self._issues = {}
+        return Indicator(
+            check="face_unusable", start=round(span.start, 3), end=round(span.end, 3),
+            score=round(0.2 + 0.3 * clamp01(span.duration / 60.0), 3), confidence=0.9,
+            reason=(f"The face could not be used for identity checks from {span.start:.1f} s to {span.end:.1f} s "
+                    f"({span.duration:.1f} s: {reasons}); identity and other face checks are weaker there."),
+            evidence=(span_evidence(span, reasons),), measurements={"duration_s": round(span.duration, 2)})
+
+
+def _dist(a: np.ndarray, b: np.ndarray) -> float:
+    return float(np.linalg.norm(np.asarray(a, np.float64) - np.asarray(b, np.float64)))
