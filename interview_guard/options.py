@@ -49,6 +49,8 @@ class SpeechOptions:
     device: "auto" picks CUDA when CTranslate2 sees a GPU, else CPU int8.
     window_s: longest audio window transcribed at once (Whisper sees 30 s);
         windows are cut at the quietest moment near their end.
+    cpu_threads: CTranslate2 threads on CPU; 0 means half the cores, leaving
+        the rest to decoding and faces.
     """
 
     enabled: bool = True

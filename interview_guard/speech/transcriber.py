@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 
 import numpy as np
 
@@ -45,6 +46,12 @@ def load_whisper(model_name: str, device: str, compute_type: str, cpu_threads: i
                         local_files_only=True)
 
 
+def _cpu_threads(asked: int) -> int:
+    """0 means half the cores: speech runs beside the video stages, and oversubscribing
+    2 cores made both slower (measured in bench/bench_analyze.py)."""
+    return asked if asked > 0 else max(1, (os.cpu_count() or 2) // 2)
+
+
 class SpeechTranscriber:
     """Transcribes windows of 16 kHz mono audio with word timestamps and Silero VAD."""
 
@@ -52,7 +59,7 @@ class SpeechTranscriber:
         self.options = options
         self.device, self.compute_type = resolve_device(options.device)
         self.model_name = options.model_name
-        self._model = load_whisper(self.model_name, self.device, self.compute_type, options.cpu_threads)
+        self._model = load_whisper(self.model_name, self.device, self.compute_type, _cpu_threads(options.cpu_threads))
 
     def transcribe(self, samples: np.ndarray, t0: float) -> list[TranscriptSegment]:
         """Segments of `samples` (which start at session time t0), on the session clock."""
