@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+import queue
+import threading
 import time
 import uuid
 from collections.abc import Callable
 from contextlib import ExitStack
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -22,6 +24,7 @@ from interview_guard.identity import IdentityStage
 from interview_guard.media import VideoFrame, open_recording
 from interview_guard.options import AnalysisOptions
 from interview_guard.speech.core import TranscriptSegment
+from interview_guard.stages import END, StageThread, Stopped, get
 from interview_guard.speech.transcriber import SpeechTranscriber
 from interview_guard.speech.worker import SpeechWorker
 from interview_guard.summary import SessionSummary, TranscriptInfo
@@ -29,19 +32,7 @@ from interview_guard.summary import SessionSummary, TranscriptInfo
 logger = logging.getLogger(__name__)
 
 IndicatorCallback = Callable[[Indicator], None]
-
-
-class _Stages:
-    """Wall time spent per stage on the main thread (speech runs beside it)."""
-
-    def __init__(self) -> None:
-        self.seconds = {"decode": 0.0, "faces": 0.0, "identity": 0.0, "analyzers": 0.0, "speech_wait": 0.0}
-        self._mark = time.perf_counter()
-
-    def lap(self, stage: str) -> None:
-        now = time.perf_counter()
-        self.seconds[stage] += now - self._mark
-        self._mark = now
+_QUEUE_FRAMES = 8  # analysed frames in flight between two stages
 
 
 def analyze_recording(path: str | Path, options: AnalysisOptions | None = None, progress: bool = True,
@@ -59,39 +50,88 @@ def analyze_recording(path: str | Path, options: AnalysisOptions | None = None, 
                                        desc=f"analysing {reader.info.path.name}", leave=False,
                                        bar_format="{desc}: {percentage:3.0f}%|{bar}| {n:.1f}/{total:.1f} s "
                                                   "[{elapsed}<{remaining}]"))
-        tracker = FaceTracker(options.faces.track_max_gap_s)
-        identity = IdentityStage(options.identity) if options.identity.enabled else None
-        stages = _Stages()
-        for item in reader.frames_and_audio():
-            stages.lap("decode")
-            if isinstance(item, VideoFrame):
-                face_frame = tracker.update(item, runner.detect(item))
-                stages.lap("faces")
-                if identity:
-                    face_frame = identity.process(item, face_frame)
-                    stages.lap("identity")
-                run.on_faces(face_frame)
-                bar.update(max(0.0, round(item.t, 1) - bar.n))
-            else:
-                if speech:
-                    speech.put(item)  # blocks when transcription falls behind
-                stages.lap("speech_wait")
-            if speech:
-                run.on_segments(speech.take_segments())
-            stages.lap("analyzers")
+        stages = _start_stages(reader, runner, speech, options)
+        try:
+            main_busy = _consume(stages, run, speech, bar)
+        finally:
+            stages.stop.set()  # a no-op after a clean end; stops the others after an error
+            for s in stages.threads:
+                s.join()
+        _raise_first_error(stages)
         bar.set_description("finishing transcription")
         speech_wait = time.perf_counter()
         if speech:
             run.on_segments(speech.finish())
-        stages.seconds["speech_wait"] += time.perf_counter() - speech_wait
-        end_time = max(reader.last_time + 1.0 / options.media.analysis_fps, 0.0)
-        run.finish(end_time)
+        run.finish(min(reader.last_time + 1.0 / options.media.analysis_fps, max(reader.info.duration,
+                                                                                 reader.last_time)))
         bar.update(max(0.0, bar.total - bar.n))
-        timings = {k: round(v, 3) for k, v in stages.seconds.items()}
+        timings = {s.name: round(s.busy_s, 3) for s in stages.threads}
+        timings["analyzers"] = round(main_busy, 3)
         timings["speech_busy"] = round(speech.busy_s, 3) if speech else 0.0
-        timings["identity_descriptors"] = identity.descriptors if identity else 0
+        timings["speech_wait"] = round(time.perf_counter() - speech_wait, 3)
+        timings["identity_descriptors"] = stages.identity.descriptors if stages.identity else 0
         timings["total"] = round(time.perf_counter() - started, 3)
         return run.summary(reader, transcriber, timings)
+
+
+@dataclass
+class _Stages:
+    threads: list[StageThread]
+    output: queue.Queue
+    stop: threading.Event
+    identity: IdentityStage | None
+
+
+def _start_stages(reader, runner: FaceLandmarkerRunner, speech: SpeechWorker | None,
+                  options: AnalysisOptions) -> _Stages:
+    """decode -> faces -> identity, each on its own thread; the caller runs the analyzers."""
+    stop = threading.Event()
+    frames: queue.Queue = queue.Queue(maxsize=_QUEUE_FRAMES)
+    faces: queue.Queue = queue.Queue(maxsize=_QUEUE_FRAMES)
+    described: queue.Queue = queue.Queue(maxsize=_QUEUE_FRAMES)
+    tracker = FaceTracker(options.faces.track_max_gap_s)
+    identity = IdentityStage(options.identity) if options.identity.enabled else None
+
+    def route(item):
+        if isinstance(item, VideoFrame):
+            return item
+        if speech:
+            speech.put(item)  # blocks when transcription falls behind
+        return None
+
+    threads = [
+        StageThread("decode", route, stop, source=reader.frames_and_audio(), outbox=frames),
+        StageThread("faces", lambda f: (f, tracker.update(f, runner.detect(f))), stop, inbox=frames, outbox=faces),
+        StageThread("identity", lambda p: identity.process(*p) if identity else p[1], stop, inbox=faces,
+                    outbox=described),
+    ]
+    for t in threads:
+        t.start()
+    return _Stages(threads, described, stop, identity)
+
+
+def _consume(stages: _Stages, run: "_Run", speech: SpeechWorker | None, bar: tqdm) -> float:
+    """Feed the analyzers as face frames and transcript segments arrive; returns the time spent."""
+    busy = 0.0
+    while True:
+        try:
+            face_frame = get(stages.output, stages.stop)
+        except Stopped:
+            return busy
+        if face_frame is END:
+            return busy
+        start = time.perf_counter()
+        run.on_faces(face_frame)
+        if speech:
+            run.on_segments(speech.take_segments())
+        busy += time.perf_counter() - start
+        bar.update(max(0.0, round(face_frame.t, 1) - bar.n))
+
+
+def _raise_first_error(stages: _Stages) -> None:
+    for s in stages.threads:
+        if s.error is not None:
+            raise s.error
 
 
 class _Run:

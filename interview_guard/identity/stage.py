@@ -25,7 +25,6 @@ from interview_guard.options import IdentityOptions
 
 # Mean absolute change of a 32x32 grey thumbnail (0..255) that marks a scene cut.
 _CUT_DIFFERENCE = 30.0
-_CONFIRM_FRAMES = 2
 
 
 @dataclass
@@ -68,7 +67,7 @@ class IdentityStage:
     def _remember(self, track_id: int, t: float, vec: np.ndarray) -> None:
         state = self._tracks.get(track_id)
         far = state is not None and float(np.linalg.norm(vec - state.vector)) >= 0.8 * self.options.match_threshold
-        confirm = _CONFIRM_FRAMES if far else max(0, state.confirm - 1) if state else 0
+        confirm = self.options.change_samples - 1 if far else max(0, state.confirm - 1) if state else 0
         self._tracks[track_id] = _TrackState(t, vec, confirm)
 
     def _scene_cut(self, image: np.ndarray) -> bool:
