@@ -242,10 +242,32 @@ def synthetic_table(media: Path, tmp: Path, tally: Tally) -> None:
 
 # ---------------------------------------------------------------- main
 
+def identity_tables(media: Path, tmp: Path, tally: Tally) -> None:
+    import eval_identity  # beside this script
+
+    def analyze_clip(path: Path) -> dict[str, Any]:
+        tally.clips += 1
+        return analyze(path)[0]
+
+    def analyze_with(path: Path, options: AnalysisOptions) -> dict[str, Any]:
+        tally.clips += 1
+        return analyze_recording(path, options, progress=False).to_dict()
+
+    pairs_ok = eval_identity.photo_pairs(media, table)
+    results = [(int(pairs_ok), int(not pairs_ok)),
+               eval_identity.splices(media, tmp, analyze_clip, ffmpeg, table),
+               eval_identity.same_person(media, tmp, analyze_clip, ffmpeg, table),
+               eval_identity.reference_rows(media, analyze_with, table)]
+    for passed, failed in results:
+        tally.passed += passed
+        tally.failed += failed
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--media", help="shared media folder (default $IG_MEDIA_DIR or <repo>/../shared/media)")
     p.add_argument("--quick", action="store_true", help="only 4 clips in the faces table")
+    p.add_argument("--no-identity", action="store_true", help="skip the face-consistency tables")
     return p.parse_args(argv)
 
 
@@ -257,6 +279,8 @@ def main(argv: list[str] | None = None) -> None:
         faces_table(media, args.quick, tally)
         wers = wer_table(media, Path(tmp), tally)
         synthetic_table(media, Path(tmp), tally)
+        if not args.no_identity:
+            identity_tables(media, Path(tmp), tally)
     mean_wer = sum(wers) / max(1, len(wers))
     print(f"TOTAL: {tally.clips} recordings analysed, synthetic checks {tally.passed} PASS / {tally.failed} FAIL, "
           f"mean WER {mean_wer:.1%}, {time.perf_counter() - started:.0f} s")

@@ -48,6 +48,12 @@ class _Sample:
     t: float
     frame_index: int
     vec: np.ndarray
+    trigger: str = ""
+
+    @property
+    def at_discontinuity(self) -> bool:
+        """Taken on the first frame after a scene cut or a face jump: a change happened right here."""
+        return self.trigger in ("scene cut", "face jump", "face changed", "new track")
 
 
 class FaceIdentityAnalyzer(Analyzer):
@@ -76,7 +82,7 @@ class FaceIdentityAnalyzer(Analyzer):
         primary = max(frame.faces, key=lambda f: f.area, default=None)
         out = self._track_unusable(frame, primary)
         if primary is not None and primary.embedding is not None:
-            out += self._observe(_Sample(frame.t, frame.frame_index, primary.embedding))
+            out += self._observe(_Sample(frame.t, frame.frame_index, primary.embedding, primary.embedding_trigger))
         return out
 
     def finish(self, end_time: float) -> list[Indicator]:
@@ -111,7 +117,9 @@ class FaceIdentityAnalyzer(Analyzer):
         median = np.median(vecs, axis=0)
         keep = [s for s in samples if _dist(s.vec, median) < self.threshold] or samples
         ident = self._new_identity(keep)
-        self._current, self._pending, self._last_match = ident, [], keep[-1]
+        # Far samples after the last kept one may be the start of a change: keep them pending.
+        after = [s for s in samples if s.t > keep[-1].t and s not in keep]
+        self._current, self._pending, self._last_match = ident, after, keep[-1]
 
     def _new_identity(self, samples: list[_Sample]) -> _Identity:
         ident = _Identity(label=chr(ord("A") + len(self.identities) % 26), total=np.zeros(128, np.float64), count=0)
@@ -141,22 +149,26 @@ class FaceIdentityAnalyzer(Analyzer):
                           returning: bool) -> Indicator:
         last = self._last_match
         start = last.t if last else far[0].t
-        change_t = (start + far[0].t) / 2
+        # After a cut the change time is known to a frame; otherwise it lies between two descriptors.
+        change_t = far[0].t if far[0].at_discontinuity else (start + far[0].t) / 2
+        when = (f"at {change_t:.1f} s ({far[0].trigger})" if far[0].at_discontinuity
+                else f"between {start:.1f} s and {far[0].t:.1f} s")
         who = f"person {new.label}, seen before," if returning else f"a new person ({new.label})"
         frames = ([(last.t, last.frame_index)] if last else []) + [(s.t, s.frame_index) for s in far[:2]]
         return Indicator(
             check="identity_change", start=round(start, 3), end=round(far[0].t, 3),
             score=round(0.7 + 0.3 * clamp01((distance - self.threshold) / 0.3), 3),
             confidence=round(clamp01(0.55 + (distance - self.threshold) / 0.4), 3),
-            reason=(f"The face changed to {who} at about {change_t:.1f} s: its identity descriptor is "
+            reason=(f"The face changed to {who} {when}: its identity descriptor is "
                     f"{distance:.2f} from person {old.label}'s (same person under {self.threshold:.2f}) "
                     f"in {len(far)} samples in a row."),
             evidence=(Evidence(start=round(start, 3), end=round(far[-1].t, 3),
                                frame_times=tuple(round(t, 3) for t, _ in frames),
                                frame_indices=tuple(i for _, i in frames),
                                note=f"last frame of {old.label}, first frames of {new.label}"),),
-            measurements={"change_time_s": round(change_t, 2), "distance": round(distance, 3),
-                          "threshold": self.threshold})
+            measurements={"change_time_s": round(change_t, 2), "change_uncertainty_s": round(
+                0.05 if far[0].at_discontinuity else (far[0].t - start) / 2, 2), "distance": round(distance, 3),
+                "threshold": self.threshold})
 
     # --- session-level checks ------------------------------------------------
 

@@ -46,6 +46,8 @@ class FaceObservation:
         or when identity checks are off).
     embedding: dlib 128-d identity descriptor, on the frames the identity stage
         picked (None elsewhere). Kept in memory only, never written out.
+    embedding_trigger: why this frame got a descriptor: "new track", "enrolling",
+        "interval", "scene cut", "face jump", "face changed" or "confirm".
     """
 
     t: float
@@ -58,6 +60,7 @@ class FaceObservation:
     in_frame: float
     quality_issue: str = ""
     embedding: np.ndarray | None = None
+    embedding_trigger: str = ""
 
     def __post_init__(self) -> None:
         if self.landmarks.shape != (N_LANDMARKS, 3):

@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import atexit
 import functools
-import multiprocessing as mp
+import struct
+import subprocess
+import sys
 import threading
-from multiprocessing.connection import Connection
+from typing import BinaryIO
 
 import numpy as np
 
@@ -64,43 +66,59 @@ def embed_faces(image: np.ndarray, landmark_sets: list[np.ndarray]) -> np.ndarra
 
 
 class DescriptorService:
-    """One helper process owning dlib's ResNet; `describe` is safe to call from any thread."""
+    """One helper process owning dlib's ResNet; `describe` is safe to call from any thread.
+
+    The helper is `python -m interview_guard.identity.descriptor_worker`, spoken to over
+    its stdin/stdout (raw chips in, float32 vectors out), so it works whatever the
+    caller's main module is (multiprocessing's spawn re-imports it, and fails for stdin).
+    """
 
     def __init__(self, model_path: str) -> None:
-        ctx = mp.get_context("spawn")  # no fork of a process that runs threads
-        self._conn, child = ctx.Pipe()
-        self._proc = ctx.Process(target=_serve, args=(child, model_path), name="ig-face-descriptors", daemon=True)
-        self._proc.start()
-        child.close()
+        self._proc = subprocess.Popen([sys.executable, "-m", "interview_guard.identity.descriptor_worker", model_path],
+                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         self._lock = threading.Lock()
-        status = self._conn.recv()
+        assert self._proc.stdout is not None
+        status = self._proc.stdout.readline().decode(errors="replace").strip()
         if status != "ready":
-            raise ModelError(f"the face descriptor model could not load: {status}")
+            err = self._proc.stderr.read().decode(errors="replace").strip().splitlines() if self._proc.stderr else []
+            self.close()
+            raise ModelError(f"the face descriptor model could not load: {status or (err[-1] if err else '?')}")
 
     def describe(self, chips: np.ndarray) -> np.ndarray:
         if len(chips) == 0:
             return np.zeros((0, EMBEDDING_SIZE), np.float32)
+        chips = np.ascontiguousarray(chips, dtype=np.uint8)
         with self._lock:
+            assert self._proc.stdin is not None and self._proc.stdout is not None
             try:
-                self._conn.send(chips)
-                result = self._conn.recv()
-            except (EOFError, OSError) as e:
-                raise ModelError("the face descriptor process stopped; rerun, or use --no-identity") from e
-        if isinstance(result, str):
-            raise ModelError(f"face descriptor failed: {result}")
-        return result
+                self._proc.stdin.write(struct.pack("<I", len(chips)) + chips.tobytes())
+                self._proc.stdin.flush()
+                data = _read_exact(self._proc.stdout, len(chips) * EMBEDDING_SIZE * 4)
+            except (BrokenPipeError, OSError, EOFError) as e:
+                raise ModelError("the face descriptor process stopped; rerun, or pass --no-identity") from e
+        return np.frombuffer(data, np.float32).reshape(len(chips), EMBEDDING_SIZE).copy()
 
     def close(self) -> None:
         with self._lock:
-            if self._proc.is_alive():
+            if self._proc.poll() is None:
                 try:
-                    self._conn.send(None)
-                except OSError:
-                    pass
-                self._proc.join(timeout=5)
-                if self._proc.is_alive():
+                    assert self._proc.stdin is not None
+                    self._proc.stdin.write(struct.pack("<I", 0))
+                    self._proc.stdin.close()
+                    self._proc.wait(timeout=5)
+                except (OSError, subprocess.TimeoutExpired):
                     self._proc.kill()
-            self._conn.close()
+                    self._proc.wait()
+            for stream in (self._proc.stdout, self._proc.stderr):
+                if stream is not None:
+                    stream.close()
+
+
+def _read_exact(stream: BinaryIO, size: int) -> bytes:
+    data = stream.read(size)
+    if data is None or len(data) != size:
+        raise EOFError("descriptor process ended mid-answer")
+    return data
 
 
 @functools.lru_cache(maxsize=1)
@@ -110,19 +128,3 @@ def descriptor_service() -> DescriptorService:
     service = DescriptorService(str(path))
     atexit.register(service.close)
     return service
-
-
-def _serve(conn: Connection, model_path: str) -> None:
-    """The helper process: load the model once, then turn chips into descriptors until told to stop."""
-    try:
-        model = _dlib().face_recognition_model_v1(model_path)
-    except Exception as e:  # reported to the parent as text
-        conn.send(f"{type(e).__name__}: {e}")
-        return
-    conn.send("ready")
-    while (chips := conn.recv()) is not None:
-        try:
-            vectors = model.compute_face_descriptor(list(chips))
-            conn.send(np.array([np.array(v) for v in vectors], dtype=np.float32))
-        except Exception as e:
-            conn.send(f"{type(e).__name__}: {e}")
