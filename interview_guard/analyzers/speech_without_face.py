@@ -28,10 +28,12 @@ class SpeechWithoutFaceAnalyzer(Analyzer):
         self._indices: list[int] = []
         self._pending: list[Word] = []  # words not yet judged (no frames past them yet)
         self._run: list[Word] = []  # current stretch of faceless words
+        self._seen_face = False
 
     def on_faces(self, frame: FaceFrame) -> list[Indicator]:
         self._times.append(frame.t)
         self._faces.append(frame.count > 0)
+        self._seen_face |= frame.count > 0
         self._indices.append(frame.frame_index)
         return self._judge(up_to=frame.t)
 
@@ -75,12 +77,14 @@ class SpeechWithoutFaceAnalyzer(Analyzer):
         text = " ".join(w.text for w in run)
         quote = text if len(text) <= 160 else text[:157] + "..."
         mean_p = sum(w.probability for w in run) / len(run)
+        # With no face found in the whole recording the detector may simply be failing (see no_face).
+        detector_doubt = 1.0 if self._seen_face else 0.5
         frames = [(t, i) for t, i in zip(self._times, self._indices) if start <= t <= end][:: max(1, len(run) // 3)][:3]
         return [Indicator(
             check="speech_without_face", start=round(start, 3), end=round(end, 3),
             score=round(0.4 + 0.6 * clamp01(spoken / 10.0), 3),
             # Whisper's own word confidence bounds how sure we are that speech was there.
-            confidence=round(0.9 * clamp01(mean_p + 0.2), 3),
+            confidence=round(0.9 * clamp01(mean_p + 0.2) * detector_doubt, 3),
             reason=(f"Someone spoke for {spoken:.1f} s between {start:.1f} s and {end:.1f} s while no face "
                     f"was on camera: \"{quote}\""),
             evidence=(Evidence(start=round(start, 3), end=round(end, 3),

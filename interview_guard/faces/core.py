@@ -85,12 +85,17 @@ class FaceObservation:
 
 @dataclass(frozen=True)
 class FaceFrame:
-    """Every face found in one analysed frame (possibly none)."""
+    """Every face found in one analysed frame (possibly none).
+
+    picture_detail: standard deviation of the frame's grey levels (0..128); under
+        about 6 the picture is blank (black, frozen colour), so "no face" is certain.
+    """
 
     t: float
     frame_index: int
     frame_size: tuple[int, int]  # (width, height) in source pixels
     faces: tuple[FaceObservation, ...]
+    picture_detail: float = 50.0
 
     @property
     def count(self) -> int:

@@ -38,3 +38,15 @@ def test_face_partly_out_of_frame() -> None:
     found = run(FacePresenceAnalyzer(AnalysisOptions()), ff)
     assert [i.check for i in found] == ["face_partly_out"]
     assert found[0].start == pytest.approx(2.0)
+
+
+def test_blank_picture_is_certain_and_a_never_found_face_is_doubtful() -> None:
+    blank = frames(10.0, lambda t: [] if 3.0 <= t < 6.0 else [face(t)], detail_at=lambda t: 1.0)
+    (certain,) = run(FacePresenceAnalyzer(AnalysisOptions()), blank)
+    assert certain.confidence > 0.9 and "blank" in certain.reason
+    left = frames(10.0, lambda t: [] if 3.0 <= t < 6.0 else [face(t)])
+    (away,) = run(FacePresenceAnalyzer(AnalysisOptions()), left)
+    assert 0.7 <= away.confidence < certain.confidence and "left the camera" in away.reason
+    never = frames(10.0, lambda t: [])
+    (doubt,) = run(FacePresenceAnalyzer(AnalysisOptions()), never)
+    assert doubt.confidence <= 0.5 and "too small or too dark" in doubt.reason
