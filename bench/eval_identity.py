@@ -5,14 +5,13 @@ Every splice and edit is made at run time from ../shared/media in a temp folder.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from interview_guard.identity import load_references
+from interview_guard.identity.reference import labelled_pair_distances
 from interview_guard.options import AnalysisOptions, IdentityOptions
 
 DEFAULT_THRESHOLD = IdentityOptions().match_threshold
@@ -43,12 +42,7 @@ FFmpeg = Callable[..., None]
 
 def photo_pairs(media: Path, table: Table) -> bool:
     """ROC summary of descriptor distances on the labelled photo pairs; True when all are right at the default."""
-    folder = media / "portraits" / "deepface_pairs"
-    rows = list(csv.DictReader(open(folder / "master.csv")))
-    names = sorted({r["file_x"] for r in rows} | {r["file_y"] for r in rows})
-    vec = {n: r.embedding for n, r in zip(names, load_references([str(folder / n) for n in names]))}
-    d = np.array([np.linalg.norm(vec[r["file_x"]] - vec[r["file_y"]]) for r in rows])
-    same = np.array([r["Decision"] == "Yes" for r in rows])
+    d, same = labelled_pair_distances(media / "portraits" / "deepface_pairs")
     out = []
     for thr in (0.5, 0.55, DEFAULT_THRESHOLD, 0.65, 0.7):
         far = float(np.mean(d[~same] < thr))  # different people called the same
@@ -57,7 +51,7 @@ def photo_pairs(media: Path, table: Table) -> bool:
         out.append([f"{thr:.2f}" + (" (default)" if thr == DEFAULT_THRESHOLD else ""), f"{acc:.1%}",
                     f"{far:.2%}", f"{frr:.2%}"])
     eer, eer_thr = _eer(d, same)
-    print(f"### identity: labelled photo pairs ({len(rows)} pairs, {int(same.sum())} same-person)\n")
+    print(f"### identity: labelled photo pairs ({len(d)} pairs, {int(same.sum())} same-person)\n")
     table(["threshold", "accuracy", "false match rate", "false non-match rate"], out)
     print(f"EER {eer:.2%} at {eer_thr:.3f}; same-person distance max {d[same].max():.3f}, "
           f"different-person min {d[~same].min():.3f}\n")

@@ -59,3 +59,17 @@ def _read_rgb(path: Path) -> np.ndarray:
     if scale < 1.0:
         bgr = cv2.resize(bgr, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
     return cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
+
+
+def labelled_pair_distances(folder: Path, listing: str = "master.csv") -> tuple[np.ndarray, np.ndarray]:
+    """Descriptor distances of labelled photo pairs (a deepface-style CSV: file_x, file_y, Decision
+    Yes/No) and whether each pair is the same person; used to calibrate and check the threshold."""
+    import csv
+
+    with open(folder / listing, newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    names = sorted({r["file_x"] for r in rows} | {r["file_y"] for r in rows})
+    vectors = {n: r.embedding for n, r in zip(names, load_references([str(folder / n) for n in names]))}
+    distances = np.array([np.linalg.norm(vectors[r["file_x"]] - vectors[r["file_y"]]) for r in rows])
+    same = np.array([r["Decision"] == "Yes" for r in rows])
+    return distances, same

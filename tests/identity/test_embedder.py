@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import cv2
@@ -9,18 +8,12 @@ import pytest
 
 from interview_guard.errors import UserError
 from interview_guard.identity import load_references
-from interview_guard.identity.reference import _read_rgb
+from interview_guard.identity.reference import _read_rgb, labelled_pair_distances
 
 
 @pytest.fixture(scope="module")
 def pair_distances(media_dir: Path) -> tuple[np.ndarray, np.ndarray]:
-    folder = media_dir / "portraits" / "deepface_pairs"
-    rows = list(csv.DictReader(open(folder / "master.csv")))
-    names = sorted({r["file_x"] for r in rows} | {r["file_y"] for r in rows})
-    refs = {n: r.embedding for n, r in zip(names, load_references([str(folder / n) for n in names]))}
-    d = np.array([np.linalg.norm(refs[r["file_x"]] - refs[r["file_y"]]) for r in rows])
-    same = np.array([r["Decision"] == "Yes" for r in rows])
-    return d, same
+    return labelled_pair_distances(media_dir / "portraits" / "deepface_pairs")
 
 
 def test_labelled_photo_pairs_are_all_separated_at_the_default_threshold(pair_distances) -> None:
