@@ -41,6 +41,7 @@ def test_interview_clip_transcript_and_face_track(interview_summary: tuple[dict,
     main = max(summary["faces"]["tracks"], key=lambda t: t["frames"])
     assert main["coverage"] > 0.9 and main["last_seen"] - main["first_seen"] > 0.9 * duration - 0.2
     assert summary["risk_level"] == "clear" and summary["indicators"] == []
+    assert "<mark>" not in (interview_summary[1] / "report.html").read_text()
 
 
 def test_summary_has_the_documented_schema(interview_summary: tuple[dict, Path]) -> None:
@@ -90,6 +91,8 @@ def test_blanked_video_raises_no_face_for_that_span(media_dir: Path, ffmpeg: str
     (no_face,) = [i for i in summary["indicators"] if i["check"] == "no_face"]
     assert abs(no_face["start"] - 3.0) <= 0.5 and abs(no_face["end"] - 6.0) <= 0.5
     assert no_face["evidence"][0]["frame_times"]
+    report = (tmp_path / "out" / "report.html").read_text()
+    assert "<mark>" in report and "data:image/jpeg;base64," in report  # quoted words, evidence frames
 
 
 @pytest.mark.parametrize("kind", ["truncated", "text", "audio_only"])

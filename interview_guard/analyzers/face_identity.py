@@ -27,10 +27,16 @@ class _Identity:
     count: int
     spans: list[list[float]] = field(default_factory=list)
     frames: list[tuple[float, int]] = field(default_factory=list)
+    early: list[np.ndarray] = field(default_factory=list)  # first descriptors, for the spread
 
     @property
     def mean(self) -> np.ndarray:
         return self.total / self.count
+
+    @property
+    def spread(self) -> float:
+        """Median distance of the first descriptors to the mean: how much this person varies on camera."""
+        return float(np.median([_dist(v, self.mean) for v in self.early])) if self.early else 0.0
 
     def add(self, vec: np.ndarray, t: float, frame_index: int) -> None:
         self.total = self.total + vec
@@ -41,6 +47,8 @@ class _Identity:
             self.spans.append([t, t])
         if len(self.frames) < 3:
             self.frames.append((t, frame_index))
+        if len(self.early) < 20:
+            self.early.append(vec)
 
 
 @dataclass(frozen=True)
@@ -205,7 +213,7 @@ class FaceIdentityAnalyzer(Analyzer):
         confidence = round(clamp01((0.5 + margin / 0.3) * min(1.0, 0.6 + 0.1 * ident.count)), 3)
         common = dict(start=round(start, 3), end=round(end, 3), evidence=evidence,
                       measurements={"distance": round(d, 3), "threshold": self.threshold,
-                                    "samples": float(ident.count)})
+                                    "samples": float(ident.count), "person_spread": round(ident.spread, 3)})
         if d < self.threshold:
             return [Indicator(check="reference_match", score=0.0, confidence=confidence,
                               reason=(f"Person {ident.label} matches the reference photo {best.path.name} "

@@ -76,10 +76,10 @@ def _timeline_svg(summary: SessionSummary) -> str:
         out.append(f"<text x=4 y={y + 14}>{escape(name)}</text>"
                    f"<rect x={left} y={y} width={width} height={row - 6} fill=#f1f3f4 />")
     for sec, count in enumerate(summary.faces_per_second):
-        if count:
+        if count and sec < duration:
             colour = "#1e8e3e" if count == 1 else "#d93025"
-            out.append(f"<rect x={_x(sec, duration, left, width):.1f} y=4 "
-                       f"width={max(1.0, width / duration):.1f} height={row - 6} fill={colour} opacity=.7>"
+            x0, x1 = _x(sec, duration, left, width), _x(min(sec + 1.0, duration), duration, left, width)
+            out.append(f"<rect x={x0:.1f} y=4 width={max(1.0, x1 - x0):.1f} height={row - 6} fill={colour} opacity=.7>"
                        f"<title>{sec}-{sec + 1} s: {count} face(s)</title></rect>")
     for seg in summary.transcript.segments:
         x0, x1 = _x(seg.start, duration, left, width), _x(seg.end, duration, left, width)
@@ -127,14 +127,15 @@ def _transcript(summary: SessionSummary) -> str:
         return "<p>Speech was not analysed (--no-speech).</p>"
     if not t.segments:
         return "<p id=transcript>No speech was recognised.</p>"
-    spans = [(i.start, i.end) for i in summary.indicators]
+    # Only indicators that cite words mark the transcript; session-long ones would mark everything.
+    spans = [(e.start, e.end) for i in summary.indicators for e in i.evidence if e.words]
     lines = []
     for seg in t.segments:
         words = " ".join(f"<mark>{escape(w.text)}</mark>" if any(s <= w.start < e for s, e in spans)
                          else escape(w.text) for w in seg.words) or escape(seg.text)
         lines.append(f"<div class=seg><span class=t>{_clock(seg.start)}</span>{words}</div>")
     return (f"<div class=muted>{escape(t.model)} on {escape(t.device)}, language {escape(t.language)}; "
-            f"highlighted words fall inside an indicator's span</div><div id=transcript>{''.join(lines)}</div>")
+            f"highlighted words are quoted by an indicator</div><div id=transcript>{''.join(lines)}</div>")
 
 
 def _clock(t: float) -> str:
