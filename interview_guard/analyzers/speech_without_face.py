@@ -46,6 +46,7 @@ class SpeechWithoutFaceAnalyzer(Analyzer):
         return out + self._close_run()
 
     def _judge(self, up_to: float) -> list[Indicator]:
+        self._forget_old_frames()
         out: list[Indicator] = []
         while self._pending and self._pending[0].end <= up_to:
             word = self._pending.pop(0)
@@ -56,6 +57,14 @@ class SpeechWithoutFaceAnalyzer(Analyzer):
             elif self._run:
                 out += self._close_run()
         return out
+
+    def _forget_old_frames(self) -> None:
+        """Keep memory bounded in long sessions: frames before every word still to judge can go."""
+        if len(self._times) < 2000:
+            return
+        oldest = min([w.start for w in self._pending[:1] + self._run[:1]] + [self._times[-1]]) - 2.0
+        cut = bisect.bisect_left(self._times, oldest)
+        del self._times[:cut], self._faces[:cut], self._indices[:cut]
 
     def _faceless(self, word: Word) -> bool:
         """True when every analysed frame during the word (or the nearest one) shows no face."""

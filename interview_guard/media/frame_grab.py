@@ -9,6 +9,8 @@ import av
 import cv2
 import numpy as np
 
+from interview_guard.media.reader import upright
+
 logger = logging.getLogger(__name__)
 
 
@@ -40,7 +42,7 @@ def _frame_at(container, stream, t: float, max_side: int) -> np.ndarray | None:
         return None
     scale = min(1.0, max_side / max(last.width, last.height))
     w, h = max(2, int(last.width * scale) // 2 * 2), max(2, int(last.height * scale) // 2 * 2)
-    return last.to_ndarray(format="rgb24", width=w, height=h)
+    return upright(last.to_ndarray(format="rgb24", width=w, height=h), last)
 
 
 def jpeg_bytes(image: np.ndarray, quality: int = 80) -> bytes:

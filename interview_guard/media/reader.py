@@ -111,9 +111,10 @@ class RecordingReader:
             return None
         self.frames_analysed += 1
         w, h = _analysis_size(frame.width, frame.height, self.options.max_side)
-        image = frame.to_ndarray(format="rgb24", width=w, height=h)
-        return VideoFrame(index=index, t=t, image=np.ascontiguousarray(image),
-                          source_size=(frame.width, frame.height))
+        image = upright(frame.to_ndarray(format="rgb24", width=w, height=h), frame)
+        turned = image.shape[:2] != (h, w)
+        size = (frame.height, frame.width) if turned else (frame.width, frame.height)
+        return VideoFrame(index=index, t=t, image=image, source_size=size)
 
     def _check_complete(self) -> None:
         if self.frames_decoded == 0:
@@ -191,6 +192,12 @@ class _AudioAssembler:
         rest = data[cut:]
         self.pending = [rest] if len(rest) else []
         self.pending_samples = len(rest)
+
+
+def upright(image: np.ndarray, frame: av.VideoFrame) -> np.ndarray:
+    """Apply the stream's display rotation (phones record sideways and say so), as players do."""
+    quarter_turns = int(round((getattr(frame, "rotation", 0) or 0) / 90.0)) % 4
+    return np.ascontiguousarray(np.rot90(image, k=quarter_turns) if quarter_turns else image)
 
 
 def _analysis_size(width: int, height: int, max_side: int) -> tuple[int, int]:

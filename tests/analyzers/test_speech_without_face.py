@@ -38,3 +38,14 @@ def test_speech_that_arrives_before_the_frames_is_judged_later() -> None:
         found += analyzer.on_faces(f)
     found += analyzer.finish(5.0)
     assert len(found) == 1 and found[0].start == pytest.approx(1.0)
+
+
+def test_memory_stays_bounded_over_a_long_session() -> None:
+    analyzer = SpeechWithoutFaceAnalyzer(AnalysisOptions())
+    for f in frames(1200.0, lambda t: [face(t)]):  # 20 minutes at 10 fps, no speech pending
+        analyzer.on_faces(f)
+    assert len(analyzer._times) < 2100
+    ff = frames(10.0, lambda t: [] if t >= 5.0 else [face(t)])
+    late = [type(f)(t=f.t + 1200.0, frame_index=f.frame_index, frame_size=f.frame_size, faces=f.faces) for f in ff]
+    found = run(analyzer, late, [segment(_words(1206.0, 1209.0))], end=1210.0)
+    assert len(found) == 1 and found[0].start == pytest.approx(1206.0)

@@ -120,3 +120,18 @@ def test_no_audio_is_fine_when_speech_is_off(bad_files: dict[str, Path]) -> None
     with open_recording(bad_files["no_audio"], need_audio=False) as reader:
         items = list(reader.frames_and_audio())
     assert items and all(isinstance(x, VideoFrame) for x in items)
+
+
+def test_phone_rotation_is_applied_like_a_player(tmp_path: Path, ffmpeg: str) -> None:
+    """Raw frames stored sideways with a 90° display rotation come out upright, with the shown size."""
+    upright_clip = write_synthetic_video(tmp_path / "up.mp4", seconds=1.0, size=(160, 96), tone_hz=None)
+    turned, sideways = tmp_path / "turned.mp4", tmp_path / "phone.mp4"
+    run_ffmpeg(ffmpeg, "-i", str(upright_clip), "-vf", "transpose=1", "-c:v", "libx264", str(turned))
+    run_ffmpeg(ffmpeg, "-i", str(turned), "-c", "copy", "-metadata:s:v:0", "rotate=90", str(sideways))
+    with open_recording(upright_clip, need_audio=False) as reader:
+        expected = next(iter(reader.frames_and_audio()))
+    with open_recording(sideways, need_audio=False) as reader:
+        frame = next(iter(reader.frames_and_audio()))
+    assert frame.image.shape == expected.image.shape == (96, 160, 3)
+    assert frame.source_size == (160, 96)
+    assert np.abs(frame.image.astype(int) - expected.image.astype(int)).mean() < 8
