@@ -189,9 +189,13 @@ def _join_into(s: ModelSpec, src: dict, plain_dir: Path, target: Path) -> None:
         problem = _check_files(s, tmp, verify=True)
         if problem:
             raise ModelError(f"model {s.name!r}: joined parts do not match the manifest: {problem}")
-        if target.exists():
-            shutil.rmtree(target)
-        tmp.rename(target)
+        try:
+            tmp.rename(target)
+        except OSError:
+            # Another process joined it first; keep theirs if it is whole, else replace it.
+            if _check_files(s, target, verify=True):
+                shutil.rmtree(target, ignore_errors=True)
+                tmp.rename(target)
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)

@@ -48,6 +48,7 @@ class _TrackState:
     crop: np.ndarray | None = None  # normalised 24x24 grey face crop of the previous analysed frame
     typical_change: float = 0.0  # running mean of crop changes between analysed frames
     last_swap_t: float = -1e9
+    seen_t: float = 0.0
 
 
 class IdentityStage:
@@ -69,7 +70,9 @@ class IdentityStage:
                     for i, f in enumerate(faces)]
         due = [i for i, why in enumerate(triggers) if why]
         for f in faces:
-            self._tracks.setdefault(f.track_id, _TrackState()).box = f.box
+            state = self._tracks.setdefault(f.track_id, _TrackState())
+            state.box, state.seen_t = f.box, frame.t
+        self._forget_gone_tracks(frame.t)
         if due:
             vectors = embed_faces(frame.image, [faces[i].landmarks for i in due])
             for i, vec in zip(due, vectors):
@@ -97,6 +100,11 @@ class IdentityStage:
         if t - state.last_t >= interval - 1e-3:
             return "enrolling" if enrolling else "interval"
         return ""
+
+    def _forget_gone_tracks(self, t: float) -> None:
+        """A track unseen for a minute will not come back (the tracker gives returning faces new ids)."""
+        if len(self._tracks) > 16:
+            self._tracks = {k: v for k, v in self._tracks.items() if t - v.seen_t < 60.0}
 
     def _face_swapped(self, face: FaceObservation, frame: VideoFrame) -> bool:
         """True when the face crop changed far more than it usually does for this track."""
