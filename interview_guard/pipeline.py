@@ -62,14 +62,11 @@ def analyze_recording(path: str | Path, options: AnalysisOptions | None = None, 
         speech_wait = time.perf_counter()
         if speech:
             run.on_segments(speech.finish())
-        run.finish(min(reader.last_time + 1.0 / options.media.analysis_fps, max(reader.info.duration,
-                                                                                 reader.last_time)))
+        # The last analysed frame stands for one analysis step, but never past the recording's end.
+        step_end = reader.last_time + 1.0 / options.media.analysis_fps
+        run.finish(min(step_end, max(reader.info.duration, reader.last_time)))
         bar.update(max(0.0, bar.total - bar.n))
-        timings = {s.name: round(s.busy_s, 3) for s in stages.threads}
-        timings["analyzers"] = round(main_busy, 3)
-        timings["speech_busy"] = round(speech.busy_s, 3) if speech else 0.0
-        timings["speech_wait"] = round(time.perf_counter() - speech_wait, 3)
-        timings["identity_descriptors"] = stages.identity.descriptors if stages.identity else 0
+        timings = _timings(stages, main_busy, speech, time.perf_counter() - speech_wait)
         timings["total"] = round(time.perf_counter() - started, 3)
         return run.summary(reader, transcriber, timings)
 
@@ -126,6 +123,16 @@ def _consume(stages: _Stages, run: "_Run", speech: SpeechWorker | None, bar: tqd
             run.on_segments(speech.take_segments())
         busy += time.perf_counter() - start
         bar.update(max(0.0, round(face_frame.t, 1) - bar.n))
+
+
+def _timings(stages: _Stages, main_busy: float, speech: SpeechWorker | None, speech_wait: float) -> dict:
+    """Busy seconds per stage thread, and what the run waited for at the end."""
+    timings: dict[str, float] = {s.name: round(s.busy_s, 3) for s in stages.threads}
+    timings["analyzers"] = round(main_busy, 3)
+    timings["speech_busy"] = round(speech.busy_s, 3) if speech else 0.0
+    timings["speech_wait"] = round(speech_wait, 3)
+    timings["identity_descriptors"] = stages.identity.descriptors if stages.identity else 0
+    return timings
 
 
 def _raise_first_error(stages: _Stages) -> None:

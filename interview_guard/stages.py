@@ -93,7 +93,7 @@ def put(q: queue.Queue, item: Any, stop: threading.Event, force: bool = False) -
                 if force:
                     _drop_one(q)
                 else:
-                    raise Stopped
+                    raise Stopped from None
 
 
 def get(q: queue.Queue, stop: threading.Event) -> Any:
@@ -102,7 +102,7 @@ def get(q: queue.Queue, stop: threading.Event) -> Any:
             return q.get(timeout=0.1)
         except queue.Empty:
             if stop.is_set():
-                raise Stopped
+                raise Stopped from None
 
 
 def _drop_one(q: queue.Queue) -> None:
