@@ -36,6 +36,7 @@ STAGES = ("decode", "faces", "identity", "analyzers", "speech_busy", "speech_wai
 MODES = {
     "default (faces+identity+speech)": {"speech": True, "identity": True},
     "no identity (faces+speech)": {"speech": True, "identity": False},
+    "faces + identity": {"speech": False, "identity": True},
     "faces only": {"speech": False, "identity": False},
 }
 

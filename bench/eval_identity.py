@@ -16,15 +16,17 @@ from interview_guard.options import AnalysisOptions, IdentityOptions
 
 DEFAULT_THRESHOLD = IdentityOptions().match_threshold
 NORMALISE = "scale=512:512:force_original_aspect_ratio=decrease,pad=512:512:(ow-iw)/2:(oh-ih)/2,fps=25,setsar=1"
+_GRID = ["bbaf2n", "brbk7n", "lbax4n", "lbbc2a", "lrwp9a", "lwbsza", "pwij3p"]
 # (first, second): different people, joined at the end of the first.
 CROSS = [
     ("talking_head_real/retalking_1_man_suit_interview.mp4", "talking_head_real/hdtf_aoc_sadtalker.mp4"),
     ("talking_head_real/hdtf_aoc_sadtalker.mp4", "talking_head_real/retalking_2_swalwell.mp4"),
     ("manipulated/hyperlips_v2_obama_SOURCE_real.mp4", "manipulated/hyperlips_v1_woman_accent_teacher_SOURCE_real.mp4"),
-    ("talking_head_real/grid_bbaf2n.mpg", "talking_head_real/grid_brbk7n.mpg"),
-    ("talking_head_real/grid_lbax4n.mpg", "talking_head_real/grid_lbbc2a.mpg"),
-    ("talking_head_real/grid_lrwp9a.mpg", "talking_head_real/grid_lwbsza.mpg"),
-    ("talking_head_real/grid_pwij3p.mpg", "talking_head_real/grid_bbaf2n.mpg"),
+    # Every GRID speaker to the next and back: same blue background, similar framing.
+    *[(f"talking_head_real/grid_{a}.mpg", f"talking_head_real/grid_{b}.mpg")
+      for a, b in zip(_GRID, _GRID[1:] + _GRID[:1])],
+    *[(f"talking_head_real/grid_{b}.mpg", f"talking_head_real/grid_{a}.mpg")
+      for a, b in zip(_GRID, _GRID[1:] + _GRID[:1])],
     ("talking_head_real/retalking_2_swalwell.mp4", "manipulated/hyperlips_v2_obama_SOURCE_real.mp4"),
 ]
 # Same person: the clip cut and re-joined (a jump), and re-encoded small at a low bitrate.
