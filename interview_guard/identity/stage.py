@@ -43,7 +43,6 @@ class _TrackState:
     last_t: float = -1e9
     vector: np.ndarray | None = None
     confirm: int = 0  # frames still to describe after a far descriptor
-    described: int = 0
     box: tuple[float, float, float, float] | None = None  # in the previous analysed frame
     crop: np.ndarray | None = None  # normalised 24x24 grey face crop of the previous analysed frame
     typical_change: float = 0.0  # running mean of crop changes between analysed frames
@@ -55,6 +54,7 @@ class IdentityStage:
     def __init__(self, options: IdentityOptions) -> None:
         self.options = options
         self._tracks: dict[int, _TrackState] = {}
+        self._last_vector: np.ndarray | None = None  # the last descriptor of any track
         self._thumb: np.ndarray | None = None
         self.busy_s = 0.0
         self.descriptors = 0
@@ -95,7 +95,9 @@ class IdentityStage:
             return "face changed"
         if state.confirm > 0:
             return "confirm"
-        enrolling = state.described < self.options.enrol_samples
+        # Only the session's first person needs a quick burst to enrol; a later face that is far
+        # from the last one described gets its confirmation through `confirm` instead.
+        enrolling = self.descriptors < self.options.enrol_samples
         interval = _ENROL_INTERVAL_S if enrolling else self.options.embed_interval_s
         if t - state.last_t >= interval - 1e-3:
             return "enrolling" if enrolling else "interval"
@@ -128,9 +130,11 @@ class IdentityStage:
 
     def _remember(self, track_id: int, t: float, vec: np.ndarray) -> None:
         state = self._tracks.setdefault(track_id, _TrackState())
-        far = state.vector is not None and float(np.linalg.norm(vec - state.vector)) >= 0.8 * self.options.match_threshold
+        before = state.vector if state.vector is not None else self._last_vector
+        far = before is not None and float(np.linalg.norm(vec - before)) >= 0.8 * self.options.match_threshold
         state.confirm = self.options.change_samples - 1 if far else max(0, state.confirm - 1)
-        state.last_t, state.vector, state.described = t, vec, state.described + 1
+        state.last_t, state.vector = t, vec
+        self._last_vector = vec
 
     def _scene_cut(self, image: np.ndarray) -> bool:
         thumb = cv2.resize(cv2.cvtColor(image, cv2.COLOR_RGB2GRAY), (32, 32), interpolation=cv2.INTER_AREA)
