@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 
 from interview_guard.errors import OptionsError
 
-SPEECH_MODELS = ("whisper-tiny.en", "whisper-base")
 DEVICES = ("auto", "cpu", "cuda")
 
 

@@ -18,12 +18,10 @@ class FacePresenceAnalyzer(Analyzer):
         c = options.checks
         self._no_face = SpanBuilder(c.no_face_min_s)
         self._partly_out = SpanBuilder(c.partly_out_min_s)
-        self._last_t = 0.0
         self._blank = 0  # frames of the open no-face span whose picture is blank
         self._seen_face = False
 
     def on_faces(self, frame: FaceFrame) -> list[Indicator]:
-        self._last_t = frame.t
         out = []
         self._seen_face |= frame.count > 0
         if frame.count == 0:

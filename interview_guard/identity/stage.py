@@ -58,7 +58,6 @@ class IdentityStage:
         self._thumb: np.ndarray | None = None
         self.busy_s = 0.0
         self.descriptors = 0
-        self.cuts = 0
 
     def process(self, frame: VideoFrame, face_frame: FaceFrame) -> FaceFrame:
         start = time.perf_counter()
@@ -141,7 +140,6 @@ class IdentityStage:
         thumb = thumb.astype(np.float32)
         cut = self._thumb is not None and float(np.abs(thumb - self._thumb).mean()) > _CUT_DIFFERENCE
         self._thumb = thumb
-        self.cuts += cut
         return cut
 
 

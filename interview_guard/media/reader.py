@@ -154,16 +154,16 @@ class _AudioAssembler:
     def add(self, frame: av.AudioFrame) -> Iterator[AudioChunk]:
         start = None if frame.time is None else frame.time - self.origin
         for out in self.resampler.resample(frame):
-            yield from self._place(out.to_ndarray().reshape(-1).astype(np.float32, copy=False), start)
+            self._place(out.to_ndarray().reshape(-1).astype(np.float32, copy=False), start)
             start = None
         yield from self._drain(final=False)
 
     def flush(self) -> Iterator[AudioChunk]:
         for out in self.resampler.resample(None):
-            yield from self._place(out.to_ndarray().reshape(-1).astype(np.float32, copy=False), None)
+            self._place(out.to_ndarray().reshape(-1).astype(np.float32, copy=False), None)
         yield from self._drain(final=True)
 
-    def _place(self, samples: np.ndarray, start: float | None) -> Iterator[AudioChunk]:
+    def _place(self, samples: np.ndarray, start: float | None) -> None:
         if start is not None:
             at = int(round(start * AUDIO_RATE))
             gap = at - self.written
@@ -172,7 +172,6 @@ class _AudioAssembler:
             elif at < 0 and self.written == 0:  # samples before the session clock's 0
                 samples = samples[min(-at, len(samples)):]
         self._push(samples)
-        return iter(())
 
     def _push(self, samples: np.ndarray) -> None:
         if len(samples):

@@ -23,7 +23,6 @@ class SpeechWorker:
         self._out: queue.Queue[TranscriptSegment] = queue.Queue()
         self._error: BaseException | None = None
         self.busy_s = 0.0
-        self.audio_s = 0.0  # seconds of audio transcribed so far
         self._thread = threading.Thread(target=self._run, name="speech", daemon=True)
         self._thread.start()
 
@@ -75,5 +74,3 @@ class SpeechWorker:
         for seg in fn(arg):
             self._out.put(seg)
         self.busy_s += time.perf_counter() - start
-        if arg is not None:
-            self.audio_s = arg.end
