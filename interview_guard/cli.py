@@ -44,7 +44,12 @@ def _add_analyze(sub: argparse._SubParsersAction) -> None:
     a.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"],
                    help="where speech runs: auto picks CUDA when present (default auto)")
     a.add_argument("--beam-size", type=int, default=1, help="Whisper beam size (default 1, fastest)")
-    a.add_argument("--no-speech", action="store_true", help="skip transcription (video-only recordings)")
+    a.add_argument("--no-speech", action="store_true",
+                   help="ignore the audio: no transcription, no lip-sync (video-only recordings)")
+    a.add_argument("--no-lip-sync", action="store_true",
+                   help="skip lip-sync (it analyses every frame up to 30 fps, the costliest check)")
+    a.add_argument("--av-offset-threshold", type=float, default=200.0, metavar="MS",
+                   help="audio-video offset, in milliseconds, that raises av_offset when it holds (default 200)")
     a.add_argument("--reference", action="append", default=[], metavar="PHOTO",
                    help="ID or résumé photo to compare the candidate with (repeatable; largest face used)")
     a.add_argument("--match-threshold", type=float, default=0.6,
@@ -56,7 +61,8 @@ def _add_analyze(sub: argparse._SubParsersAction) -> None:
 
 
 def _options_from_args(args: argparse.Namespace):
-    from interview_guard.options import AnalysisOptions, FaceOptions, IdentityOptions, MediaOptions, SpeechOptions
+    from interview_guard.options import (AnalysisOptions, FaceOptions, IdentityOptions, LipSyncOptions, MediaOptions,
+                                         SpeechOptions)
 
     return AnalysisOptions(
         media=MediaOptions(analysis_fps=args.fps),
@@ -64,7 +70,9 @@ def _options_from_args(args: argparse.Namespace):
         speech=SpeechOptions(enabled=not args.no_speech, language=args.language.lower(), device=args.device,
                              beam_size=args.beam_size),
         identity=IdentityOptions(enabled=not args.no_identity, references=tuple(args.reference),
-                                 match_threshold=args.match_threshold))
+                                 match_threshold=args.match_threshold),
+        lip_sync=LipSyncOptions(enabled=not (args.no_speech or args.no_lip_sync),
+                                offset_threshold_s=args.av_offset_threshold / 1000.0))
 
 
 def _cmd_analyze(args: argparse.Namespace) -> int:

@@ -116,15 +116,61 @@ class IdentityOptions:
 
 
 @dataclass(frozen=True)
+class LipSyncOptions:
+    """Lip-sync: the mouth on screen against the voice heard (seconds unless named otherwise).
+
+    fps: mouth frames per second; every decoded frame up to this rate (lip motion is
+        faster than the analysis rate), face landmarks included.
+    window_s / hop_s: sliding windows that are correlated; min_window_s: shortest one
+        judged (a recording shorter than window_s is judged whole).
+    max_lag_s: offsets searched, both ways.
+    min_speech_share / min_mouth_share: a window with less speech, or with the mouth
+        visible for less of it, is "cannot judge".
+    still_mouth_motion: spread of the mouth opening (in eye distances) under which a
+        mouth counts as still; moving_mouth_motion: over which it counts as talking.
+    offset_threshold_s: an offset at least this large, held for sustain_windows
+        windows, raises `av_offset`.
+    low_sync_peak: a smoothed correlation peak under this is low synchrony.
+    lag_penalty: correlation given up per second of lag, so that the speech rhythm's
+        echoes (a syllable away) do not beat the true, usually small, offset.
+    """
+
+    enabled: bool = True
+    fps: float = 30.0
+    window_s: float = 4.0
+    hop_s: float = 1.0
+    min_window_s: float = 2.5
+    max_lag_s: float = 1.0
+    min_speech_share: float = 0.25
+    min_mouth_share: float = 0.8
+    still_mouth_motion: float = 0.012
+    moving_mouth_motion: float = 0.05
+    offset_threshold_s: float = 0.2
+    low_sync_peak: float = 0.2
+    sustain_windows: int = 3
+    lag_penalty: float = 0.15
+
+
+@dataclass(frozen=True)
 class AnalysisOptions:
     media: MediaOptions = field(default_factory=MediaOptions)
     faces: FaceOptions = field(default_factory=FaceOptions)
     speech: SpeechOptions = field(default_factory=SpeechOptions)
     checks: CheckOptions = field(default_factory=CheckOptions)
     identity: IdentityOptions = field(default_factory=IdentityOptions)
+    lip_sync: LipSyncOptions = field(default_factory=LipSyncOptions)
 
     def __post_init__(self) -> None:
         _verify(self)
+
+    @property
+    def lip_sync_runs(self) -> bool:
+        return self.lip_sync.enabled
+
+    @property
+    def needs_audio(self) -> bool:
+        """Transcription or lip-sync reads the audio (the CLI's --no-speech turns both off)."""
+        return self.speech.enabled or self.lip_sync.enabled
 
 
 def _require(ok: bool, message: str) -> None:
@@ -150,5 +196,18 @@ def _verify(o: AnalysisOptions) -> None:
     _require(0.1 <= i.embed_interval_s <= 10, f"embed interval must be in [0.1, 10] s (got {i.embed_interval_s})")
     _require(1 <= i.enrol_samples <= 50 and 1 <= i.change_samples <= 20,
              f"enrol/change samples must be in [1, 50]/[1, 20] (got {i.enrol_samples}/{i.change_samples})")
+    _verify_lip_sync(o.lip_sync)
     _require(0 < o.checks.partly_out_fraction < 1,
              f"partly_out_fraction must be in (0, 1) (got {o.checks.partly_out_fraction})")
+
+
+def _verify_lip_sync(ls: LipSyncOptions) -> None:
+    _require(5 <= ls.fps <= 60, f"lip-sync fps must be in [5, 60] (got {ls.fps})")
+    _require(0.1 <= ls.max_lag_s <= 3, f"lip-sync max lag must be in [0.1, 3] s (got {ls.max_lag_s})")
+    _require(1 <= ls.min_window_s <= ls.window_s <= 30 and 0.1 <= ls.hop_s <= ls.window_s,
+             f"lip-sync windows need 1 <= min window <= window <= 30 s and 0.1 <= hop <= window "
+             f"(got {ls.min_window_s}/{ls.window_s}/{ls.hop_s})")
+    _require(0.02 <= ls.offset_threshold_s <= ls.max_lag_s,
+             f"lip-sync offset threshold must be in [0.02 s, max lag] (got {ls.offset_threshold_s})")
+    _require(-1 < ls.low_sync_peak < 1, f"low-sync peak must be in (-1, 1) (got {ls.low_sync_peak})")
+    _require(1 <= ls.sustain_windows <= 100, f"sustain windows must be in [1, 100] (got {ls.sustain_windows})")

@@ -21,7 +21,7 @@ from interview_guard.face_stats import FaceStats
 from interview_guard.faces import FaceLandmarkerRunner, FaceTracker
 from interview_guard.fusion import fuse
 from interview_guard.identity import IdentityStage
-from interview_guard.media import VideoFrame, open_recording
+from interview_guard.media import AudioChunk, VideoFrame, open_recording
 from interview_guard.options import AnalysisOptions
 from interview_guard.speech.core import TranscriptSegment
 from interview_guard.stages import END, StageThread, Stopped, get
@@ -41,7 +41,9 @@ def analyze_recording(path: str | Path, options: AnalysisOptions | None = None, 
     options = options or AnalysisOptions()
     started = time.perf_counter()
     with ExitStack() as stack:
-        reader = stack.enter_context(open_recording(path, options.media, need_audio=options.speech.enabled))
+        lip_sync_fps = options.lip_sync.fps if options.lip_sync_runs else 0.0
+        reader = stack.enter_context(open_recording(path, options.media, need_audio=options.needs_audio,
+                                                    full_rate_fps=lip_sync_fps))
         transcriber = SpeechTranscriber(options.speech) if options.speech.enabled else None
         run = _Run(options, on_indicator)
         runner = stack.enter_context(FaceLandmarkerRunner(options.faces))
@@ -94,13 +96,21 @@ def _start_stages(reader, runner: FaceLandmarkerRunner, speech: SpeechWorker | N
             return item
         if speech:
             speech.put(item)  # blocks when transcription falls behind
-        return None
+        # Audio also travels down the frame queues (in container order) to the checks that read it.
+        return item if options.lip_sync_runs else None
+
+    def faces_of(item):
+        return item if isinstance(item, AudioChunk) else (item, tracker.update(item, runner.detect(item)))
+
+    def describe(item):
+        if isinstance(item, AudioChunk):
+            return item
+        return identity.process(*item) if identity else item[1]
 
     threads = [
         StageThread("decode", route, stop, source=reader.frames_and_audio(), outbox=frames),
-        StageThread("faces", lambda f: (f, tracker.update(f, runner.detect(f))), stop, inbox=frames, outbox=faces),
-        StageThread("identity", lambda p: identity.process(*p) if identity else p[1], stop, inbox=faces,
-                    outbox=described),
+        StageThread("faces", faces_of, stop, inbox=frames, outbox=faces),
+        StageThread("identity", describe, stop, inbox=faces, outbox=described),
     ]
     for t in threads:
         t.start()
@@ -112,17 +122,20 @@ def _consume(stages: _Stages, run: "_Run", speech: SpeechWorker | None, bar: tqd
     busy = 0.0
     while True:
         try:
-            face_frame = get(stages.output, stages.stop)
+            item = get(stages.output, stages.stop)
         except Stopped:
             return busy
-        if face_frame is END:
+        if item is END:
             return busy
         start = time.perf_counter()
-        run.on_faces(face_frame)
-        if speech:
-            run.on_segments(speech.take_segments())
+        if isinstance(item, AudioChunk):
+            run.on_audio(item)
+        else:
+            run.on_faces(item)
+            if speech:
+                run.on_segments(speech.take_segments())
+            bar.update(max(0.0, round(item.t, 1) - bar.n))
         busy += time.perf_counter() - start
-        bar.update(max(0.0, round(face_frame.t, 1) - bar.n))
 
 
 def _timings(stages: _Stages, main_busy: float, speech: SpeechWorker | None, speech_wait: float) -> dict:
@@ -159,9 +172,15 @@ class _Run:
                 self._on_indicator(ind)
 
     def on_faces(self, face_frame) -> None:
-        self.face_stats.add(face_frame)
+        if face_frame.analysed:
+            self.face_stats.add(face_frame)
         for a in self.analyzers:
-            self._emit(a.on_faces(face_frame))
+            if face_frame.analysed or a.full_rate:
+                self._emit(a.on_faces(face_frame))
+
+    def on_audio(self, chunk: AudioChunk) -> None:
+        for a in self.analyzers:
+            self._emit(a.on_audio(chunk))
 
     def on_segments(self, segments: list[TranscriptSegment]) -> None:
         for seg in segments:
@@ -188,8 +207,10 @@ class _Run:
             session_id=uuid.uuid4().hex, created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
             tool_version=__version__, source=reader.info,
             settings={"media": asdict(self.options.media), "faces": asdict(self.options.faces),
-                      "speech": asdict(self.options.speech), "checks": asdict(self.options.checks)},
+                      "speech": asdict(self.options.speech), "checks": asdict(self.options.checks),
+                      "lip_sync": asdict(self.options.lip_sync)},
             checks_run=checks, risk=fuse(self.indicators), indicators=tuple(self.indicators),
+            series=tuple(s for a in self.analyzers for s in a.series()),
             transcript=TranscriptInfo(model=transcriber.model_name if transcriber else "",
                                       device=transcriber.device if transcriber else "",
                                       language=",".join(languages), segments=tuple(self.segments)),

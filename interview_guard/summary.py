@@ -4,7 +4,7 @@ Schema (version 1.0), documented field by field in the README:
   schema_version, tool_version, session_id, created, source{...}, settings{...},
   checks_run[], risk{level, score, top_reasons[]}, indicators[], transcript{...},
   faces{frames_analysed, frames_with_face, tracks[], faces_per_second[]},
-  timings{stage: seconds}, warnings[]
+  series[{name, label, unit, times[], values[], ...}], timings{stage: seconds}, warnings[]
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from interview_guard.analyzers.core import Indicator
+from interview_guard.analyzers.core import Indicator, Series
 from interview_guard.face_stats import FaceTrackSummary
 from interview_guard.fusion import RiskAssessment, strength
 from interview_guard.media.core import MediaInfo
@@ -53,6 +53,7 @@ class SessionSummary:
     faces_per_second: tuple[int, ...]
     timings: dict[str, float]
     warnings: tuple[str, ...] = ()
+    series: tuple[Series, ...] = ()  # measurements over time (lip-sync offset, ...), for plots
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -73,6 +74,7 @@ class SessionSummary:
             "faces": {"frames_analysed": self.frames_analysed, "frames_with_face": self.frames_with_face,
                       "tracks": [asdict(t) for t in self.face_tracks],
                       "faces_per_second": list(self.faces_per_second)},
+            "series": [asdict(s) for s in self.series],
             "timings": self.timings,
             "warnings": list(self.warnings),
         }

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 from interview_guard.faces.core import FaceFrame
+from interview_guard.media.core import AudioChunk
 from interview_guard.options import AnalysisOptions
 from interview_guard.speech.core import TranscriptSegment
 
@@ -57,6 +58,25 @@ class Indicator:
         return "red" if strength >= 0.6 else "amber" if strength >= 0.25 else "green"
 
 
+@dataclass(frozen=True)
+class Series:
+    """A measurement over time that the report plots (lip-sync offset, say). values[i] is None where
+    the check could not judge at times[i]; a plot shows that as a gap, never as zero."""
+
+    name: str
+    label: str
+    unit: str
+    times: tuple[float, ...]
+    values: tuple[float | None, ...]
+    lower: float | None = None  # fixed axis range, when the quantity has one
+    upper: float | None = None
+    limits: tuple[float, ...] = ()  # thresholds drawn as dashed lines
+
+    def __post_init__(self) -> None:
+        if len(self.times) != len(self.values):
+            raise ValueError(f"series {self.name}: {len(self.times)} times for {len(self.values)} values")
+
+
 class Analyzer:
     """Base of every check: feed it face frames and transcript segments, collect indicators.
 
@@ -67,6 +87,7 @@ class Analyzer:
     """
 
     checks: ClassVar[tuple[str, ...]] = ()
+    full_rate: ClassVar[bool] = False  # also sees the extra full-rate frames (analysed=False)
 
     @classmethod
     def runs_with(cls, options: AnalysisOptions) -> bool:
@@ -81,5 +102,12 @@ class Analyzer:
     def on_speech(self, segment: TranscriptSegment) -> list[Indicator]:
         return []
 
+    def on_audio(self, chunk: AudioChunk) -> list[Indicator]:
+        return []
+
     def finish(self, end_time: float) -> list[Indicator]:
         return []
+
+    def series(self) -> tuple[Series, ...]:
+        """Measurements over time for the report (after finish)."""
+        return ()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from interview_guard.analyzers.core import Analyzer
 from interview_guard.analyzers.face_identity import FaceIdentityAnalyzer
 from interview_guard.analyzers.face_presence import FacePresenceAnalyzer
+from interview_guard.analyzers.lip_sync import LipSyncAnalyzer
 from interview_guard.analyzers.several_faces import SeveralFacesAnalyzer
 from interview_guard.analyzers.speech_without_face import SpeechWithoutFaceAnalyzer
 from interview_guard.options import AnalysisOptions
@@ -14,6 +15,7 @@ ANALYZERS: tuple[type[Analyzer], ...] = (
     SeveralFacesAnalyzer,
     SpeechWithoutFaceAnalyzer,
     FaceIdentityAnalyzer,
+    LipSyncAnalyzer,
 )
 
 

@@ -89,6 +89,7 @@ class FaceFrame:
 
     picture_detail: standard deviation of the frame's grey levels (0..128); under
         about 6 the picture is blank (black, frozen colour), so "no face" is certain.
+    analysed: False for the extra full-rate frames only lip-sync sees (see VideoFrame).
     """
 
     t: float
@@ -96,6 +97,7 @@ class FaceFrame:
     frame_size: tuple[int, int]  # (width, height) in source pixels
     faces: tuple[FaceObservation, ...]
     picture_detail: float = 50.0
+    analysed: bool = True
 
     @property
     def count(self) -> int:

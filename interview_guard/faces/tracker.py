@@ -54,7 +54,8 @@ class FaceTracker:
                             pose=HeadPose.from_matrix(f.matrix), in_frame=_in_frame(f.landmarks))
             for i, f in enumerate(raw_faces))
         detail = float(frame.image[::8, ::8].std())  # every 8th pixel is plenty for "blank or not"
-        return FaceFrame(t=frame.t, frame_index=frame.index, frame_size=(w, h), faces=faces, picture_detail=detail)
+        return FaceFrame(t=frame.t, frame_index=frame.index, frame_size=(w, h), faces=faces, picture_detail=detail,
+                         analysed=frame.analysed)
 
     def _assign(self, boxes: list[tuple[float, float, float, float]], t: float) -> list[int]:
         pairs = sorted(((max(_iou(b, tr.box), 0.5 * _closeness(b, tr.box)), i, j)

@@ -60,6 +60,8 @@ class IdentityStage:
         self.descriptors = 0
 
     def process(self, frame: VideoFrame, face_frame: FaceFrame) -> FaceFrame:
+        if not frame.analysed:  # extra full-rate frames are for lip-sync; cadences here count analysed ones
+            return face_frame
         start = time.perf_counter()
         cut = self._scene_cut(frame.image)
         faces = [replace(f, quality_issue=quality_issue(f, frame.image, frame.scale, self.options))

@@ -17,12 +17,15 @@ class VideoFrame:
     image: RGB uint8 (H, W, 3), possibly scaled down from source_size.
     index: the frame's position among all decoded frames (0-based), so evidence
         can name the exact source frame.
+    analysed: True for frames at the analysis rate, which every check sees; False for
+        the extra frames taken at the lip-sync rate, which only full-rate checks see.
     """
 
     index: int
     t: float
     image: np.ndarray
     source_size: tuple[int, int]  # (width, height) of the stream
+    analysed: bool = True
 
     def __post_init__(self) -> None:
         if self.image.ndim != 3 or self.image.shape[2] != 3 or self.image.dtype != np.uint8:

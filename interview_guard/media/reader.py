@@ -28,16 +28,19 @@ _TRUNCATION_SLACK_S = 1.0
 
 
 def open_recording(path: str | Path, options: MediaOptions | None = None,
-                   need_audio: bool = True) -> "RecordingReader":
-    return RecordingReader(Path(path), options or MediaOptions(), need_audio)
+                   need_audio: bool = True, full_rate_fps: float = 0.0) -> "RecordingReader":
+    """full_rate_fps: also yield the frames between analysed ones, up to this rate, marked analysed=False."""
+    return RecordingReader(Path(path), options or MediaOptions(), need_audio, full_rate_fps)
 
 
 class RecordingReader:
     """Decodes one recording; use as a context manager, iterate with `frames_and_audio()`."""
 
-    def __init__(self, path: Path, options: MediaOptions, need_audio: bool = True) -> None:
+    def __init__(self, path: Path, options: MediaOptions, need_audio: bool = True,
+                 full_rate_fps: float = 0.0) -> None:
         self.path = path
         self.options = options
+        self.full_rate_fps = full_rate_fps
         self._container = _open_container(path)
         try:
             self.info = _probe(path, self._container)
@@ -48,6 +51,7 @@ class RecordingReader:
         self._use_audio = self.info.has_audio and need_audio
         self.frames_decoded = 0
         self.frames_analysed = 0
+        self.frames_full_rate = 0  # extra frames taken for full-rate checks (lip-sync)
         self.last_time = 0.0
         self.packets_skipped = 0
 
@@ -74,6 +78,7 @@ class RecordingReader:
             streams.append(self._container.streams.audio[0])
             audio = _AudioAssembler(self.info.origin)
         picker = _FramePicker(self.options.analysis_fps)
+        full_rate = _full_rate_picker(self.full_rate_fps, self.info.fps)
         try:
             for packet in self._container.demux(*streams):
                 for frame in self._decode(packet):
@@ -81,7 +86,7 @@ class RecordingReader:
                         assert audio is not None
                         yield from audio.add(frame)
                     else:
-                        selected = self._on_video_frame(frame, picker)
+                        selected = self._on_video_frame(frame, picker, full_rate)
                         if selected is not None:
                             yield selected
         except av.error.FFmpegError as e:
@@ -99,7 +104,8 @@ class RecordingReader:
             self.packets_skipped += 1
             return []
 
-    def _on_video_frame(self, frame: av.VideoFrame, picker: "_FramePicker") -> VideoFrame | None:
+    def _on_video_frame(self, frame: av.VideoFrame, picker: "_FramePicker",
+                        full_rate: "_FramePicker | None") -> VideoFrame | None:
         index = self.frames_decoded
         self.frames_decoded += 1
         if frame.time is not None:
@@ -107,14 +113,19 @@ class RecordingReader:
         else:  # no timestamps: assume a constant rate
             t = index / (self.info.fps or 25.0)
         self.last_time = max(self.last_time, t)
-        if not picker.take(t):
+        analysed = picker.take(t)
+        extra = full_rate is not None and full_rate.take(t)
+        if not (analysed or extra):
             return None
-        self.frames_analysed += 1
+        if analysed:
+            self.frames_analysed += 1
+        else:
+            self.frames_full_rate += 1
         w, h = _analysis_size(frame.width, frame.height, self.options.max_side)
         image = upright(frame.to_ndarray(format="rgb24", width=w, height=h), frame)
         turned = image.shape[:2] != (h, w)
         size = (frame.height, frame.width) if turned else (frame.width, frame.height)
-        return VideoFrame(index=index, t=t, image=image, source_size=size)
+        return VideoFrame(index=index, t=t, image=image, source_size=size, analysed=analysed)
 
     def _check_complete(self) -> None:
         if self.frames_decoded == 0:
@@ -137,6 +148,22 @@ class _FramePicker:
         if t + 5e-4 < self.next_due:
             return False
         self.next_due = self.next_due + self.step if t < self.next_due + self.step else t + self.step
+        return True
+
+
+def _full_rate_picker(fps: float, stream_fps: float) -> _FramePicker | None:
+    """Every frame when the stream is not much faster than `fps` (timestamps jitter: a picker
+    at the stream's own rate would drop some); else a picker at `fps`. None when off."""
+    if fps <= 0:
+        return None
+    return _EveryFrame() if stream_fps <= 1.1 * fps else _FramePicker(fps)
+
+
+class _EveryFrame(_FramePicker):
+    def __init__(self) -> None:
+        super().__init__(1.0)
+
+    def take(self, t: float) -> bool:
         return True
 
 

@@ -1,0 +1,207 @@
+"""Lip-sync: do the lips on screen make the voice we hear, and at what offset.
+
+Four checks from the sliding windows of lipsync.timeline:
+- av_offset: the voice follows (or leads) the lips by more than the threshold, window after
+  window: audio relayed or re-timed apart from the video.
+- low_sync: the candidate speaks, the mouth moves, yet no lag links the two: the voice may
+  not come from this mouth (dubbing, a stand-in's voice, a re-animated face).
+- speech_mouth_still: a voice is heard while the visible mouth stays still.
+- mouth_moving_silent: the mouth moves as in speech while nothing is heard.
+Windows that cannot be judged (silence, face turned away or covered) break a run; they are
+never counted as in sync or out of sync.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable
+
+from interview_guard.analyzers.core import Analyzer, Evidence, Indicator, Series
+from interview_guard.analyzers.spans import clamp01
+from interview_guard.faces.core import FaceFrame
+from interview_guard.lipsync.signals import mouth_opening, speaking_face
+from interview_guard.lipsync.timeline import JUDGED, SILENT, STILL, SyncTimeline, SyncWindow
+from interview_guard.media.core import AudioChunk
+from interview_guard.options import AnalysisOptions
+from interview_guard.speech.core import TranscriptSegment, Word
+
+# Mixed call recordings carry the interviewer's voice too, and a muted microphone or a
+# smile moves lips without sound: these two checks are weak on their own.
+_STILL_CONFIDENCE = 0.5
+_SILENT_CONFIDENCE = 0.45
+# Correlating envelopes finds some lag in unrelated speech too (on 3-10 s clips the best
+# unrelated peaks reach 0.4-0.6), so low_sync never claims much.
+_LOW_SYNC_MAX_CONFIDENCE = 0.5
+_WORDS_KEPT_S = 120.0
+
+
+class LipSyncAnalyzer(Analyzer):
+    checks = ("av_offset", "low_sync", "speech_mouth_still", "mouth_moving_silent")
+    full_rate = True
+
+    @classmethod
+    def runs_with(cls, options: AnalysisOptions) -> bool:
+        return options.lip_sync_runs
+
+    def __init__(self, options: AnalysisOptions) -> None:
+        super().__init__(options)
+        self.o = options.lip_sync
+        self.timeline = SyncTimeline(self.o)
+        self.windows: list[SyncWindow] = []  # every verdict, for the report's plot (one per hop)
+        self._runs: dict[str, list[SyncWindow]] = {check: [] for check in self.checks}
+        self._words: deque[Word] = deque()
+
+    def on_faces(self, frame: FaceFrame) -> list[Indicator]:
+        face = speaking_face(frame)
+        opening = mouth_opening(face, frame.frame_size) if face is not None else None
+        self.timeline.add_mouth(frame.t, opening, frame.frame_index)
+        return self._take(self.timeline.windows())
+
+    def on_audio(self, chunk: AudioChunk) -> list[Indicator]:
+        self.timeline.add_audio(chunk.t, chunk.samples)
+        return []
+
+    def on_speech(self, segment: TranscriptSegment) -> list[Indicator]:
+        self._words.extend(segment.words)
+        while self._words and self._words[0].end < segment.end - _WORDS_KEPT_S:
+            self._words.popleft()
+        return []
+
+    def finish(self, end_time: float) -> list[Indicator]:
+        found = self._take(self.timeline.windows(final_end=end_time))
+        for check in self.checks:
+            found += self._close(check, at_end=True)
+        return found
+
+    def _take(self, windows) -> list[Indicator]:
+        found: list[Indicator] = []
+        for w in windows:
+            self.windows.append(w)
+            kind = self._kind(w)
+            for check in self.checks:
+                if check != kind:
+                    found += self._close(check, at_end=False)
+            if kind:
+                self._runs[kind].append(w)
+        return found
+
+    def _kind(self, w: SyncWindow) -> str:
+        o = self.o
+        if w.judged and w.smoothed is not None:
+            if w.smoothed.peak < o.low_sync_peak:
+                return "low_sync"
+            return "av_offset" if abs(w.smoothed.offset_s) >= o.offset_threshold_s else ""
+        if w.verdict == STILL:
+            return "speech_mouth_still"
+        if (w.verdict == SILENT and w.speech_share < 0.05 and w.mouth_share >= o.min_mouth_share
+                and w.mouth_motion >= o.moving_mouth_motion):
+            return "mouth_moving_silent"
+        return ""
+
+    def _close(self, check: str, at_end: bool) -> list[Indicator]:
+        run, self._runs[check] = self._runs[check], []
+        if not run:
+            return []
+        # A recording too short for sustain_windows windows is judged on all it has.
+        short_recording = at_end and len(self.windows) < self.o.sustain_windows and len(run) == len(self.windows)
+        if len(run) < self.o.sustain_windows and not short_recording:
+            return []
+        return [_BUILDERS[check](self, run)]
+
+    # ------------------------------------------------------------ indicators
+
+    def _offset(self, run: list[SyncWindow]) -> Indicator:
+        offsets = sorted(w.smoothed.offset_s for w in run if w.smoothed)
+        median = offsets[len(offsets) // 2]
+        peak = sum(w.smoothed.peak for w in run if w.smoothed) / len(run)
+        way = "after" if median > 0 else "before"
+        reason = (f"The voice comes {abs(median) * 1000:.0f} ms {way} the lips move, in {len(run)} windows from "
+                  f"{run[0].start:.1f} s to {run[-1].end:.1f} s (sync strength {peak:.2f}): audio and video "
+                  f"were delayed apart, as when the voice is relayed or re-timed separately.")
+        confidence = clamp01(0.3 + 0.7 * clamp01((peak - self.o.low_sync_peak) / 0.4)) * _length_factor(run)
+        return self._indicator("av_offset", run, min(1.0, abs(median) / 0.5), confidence, reason,
+                               {"offset_ms": round(median * 1000, 1), "sync_strength": round(peak, 3),
+                                "spread_ms": round((offsets[-1] - offsets[0]) * 1000, 1)})
+
+    def _low_sync(self, run: list[SyncWindow]) -> Indicator:
+        peak = sum(w.smoothed.peak for w in run if w.smoothed) / len(run)
+        reason = (f"While someone spoke from {run[0].start:.1f} s to {run[-1].end:.1f} s the mouth moved, but its "
+                  f"motion does not follow the voice at any offset (sync strength {peak:.2f}, under "
+                  f"{self.o.low_sync_peak:.2f}): the voice may not come from this person. A weak signal: "
+                  f"check by ear and eye.")
+        confidence = _LOW_SYNC_MAX_CONFIDENCE * _length_factor(run)
+        score = clamp01(0.5 + 0.5 * (self.o.low_sync_peak - peak) / max(self.o.low_sync_peak, 0.05))
+        return self._indicator("low_sync", run, score, confidence, reason, {"sync_strength": round(peak, 3)})
+
+    def _still(self, run: list[SyncWindow]) -> Indicator:
+        start, end = run[0].start, run[-1].end
+        reason = (f"A voice was heard from {start:.1f} s to {end:.1f} s while the visible mouth stayed still: "
+                  f"someone off camera may be speaking (in a recording of the whole call this may be the "
+                  f"interviewer).")
+        motion = max(w.mouth_motion for w in run)
+        return self._indicator("speech_mouth_still", run, min(1.0, (end - start) / 10.0), _STILL_CONFIDENCE,
+                               reason, {"mouth_motion": round(motion, 4)})
+
+    def _moving_silent(self, run: list[SyncWindow]) -> Indicator:
+        start, end = run[0].start, run[-1].end
+        reason = (f"The mouth moved as in speech from {start:.1f} s to {end:.1f} s but no voice was heard: "
+                  f"a muted microphone, or a voice that is not this person's.")
+        motion = sum(w.mouth_motion for w in run) / len(run)
+        return self._indicator("mouth_moving_silent", run, min(1.0, (end - start) / 10.0), _SILENT_CONFIDENCE,
+                               reason, {"mouth_motion": round(motion, 4)})
+
+    def _indicator(self, check: str, run: list[SyncWindow], score: float, confidence: float, reason: str,
+                   measurements: dict[str, float]) -> Indicator:
+        start, end = run[0].start, run[-1].end
+        frames = [w.frame for w in (run[0], run[len(run) // 2], run[-1]) if w.frame is not None]
+        frames = list(dict.fromkeys(frames))
+        words = " ".join(w.text.strip() for w in self._words if w.end > start and w.start < end)
+        measurements = {**measurements, "windows": float(len(run))}
+        evidence = Evidence(start=round(start, 3), end=round(end, 3), frame_times=tuple(t for t, _ in frames),
+                            frame_indices=tuple(i for _, i in frames), words=words,
+                            note=_windows_note(run))
+        return Indicator(check=check, start=round(start, 3), end=round(end, 3), score=round(score, 3),
+                         confidence=round(confidence, 3), reason=reason, evidence=(evidence,),
+                         measurements=measurements)
+
+    # ------------------------------------------------------------ report
+
+    def series(self) -> tuple[Series, ...]:
+        times = tuple(round((w.start + w.end) / 2, 2) for w in self.windows)
+        judged = [w.smoothed if w.verdict == JUDGED else None for w in self.windows]
+        lag = self.o.max_lag_s * 1000
+        limit = self.o.offset_threshold_s * 1000
+        return (
+            Series("av_offset_ms", "Audio-video offset (voice after lips)", "ms", times,
+                   tuple(None if s is None else round(s.offset_s * 1000, 1) for s in judged),
+                   lower=-lag, upper=lag, limits=(-limit, limit)),
+            Series("sync_strength", "Lip-sync strength (correlation at the best offset)", "", times,
+                   tuple(None if s is None else round(max(0.0, s.peak), 3) for s in judged),
+                   lower=0.0, upper=1.0, limits=(self.o.low_sync_peak,)),
+        )
+
+
+def _length_factor(run: list[SyncWindow]) -> float:
+    """More windows, more trust: 0.6 for one window, 1.0 from six on."""
+    return 0.6 + 0.4 * min(1.0, (len(run) - 1) / 5)
+
+
+def _windows_note(run: list[SyncWindow]) -> str:
+    parts = []
+    for w in run[:6]:
+        if w.smoothed is not None:
+            parts.append(f"{w.start:.0f}-{w.end:.0f} s: {w.smoothed.offset_s * 1000:+.0f} ms, "
+                         f"strength {w.smoothed.peak:.2f}")
+        else:
+            parts.append(f"{w.start:.0f}-{w.end:.0f} s: {w.verdict}, speech {w.speech_share:.0%}, "
+                         f"mouth motion {w.mouth_motion:.3f}")
+    more = f"; {len(run) - 6} more windows" if len(run) > 6 else ""
+    return "; ".join(parts) + more
+
+
+_BUILDERS: dict[str, Callable[[LipSyncAnalyzer, list[SyncWindow]], Indicator]] = {
+    "av_offset": LipSyncAnalyzer._offset,
+    "low_sync": LipSyncAnalyzer._low_sync,
+    "speech_mouth_still": LipSyncAnalyzer._still,
+    "mouth_moving_silent": LipSyncAnalyzer._moving_silent,
+}
