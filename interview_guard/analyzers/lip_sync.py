@@ -33,6 +33,9 @@ _SILENT_CONFIDENCE = 0.45
 # unrelated peaks reach 0.4-0.6), so low_sync never claims much.
 _LOW_SYNC_MAX_CONFIDENCE = 0.5
 _WORDS_KEPT_S = 120.0
+# A voice from this mouth keeps its lag from one window to the next (one hop, 1 s, apart); an
+# unrelated voice's best lag jumps by a syllable or more.
+_LAG_JUMP_S = 0.15
 
 
 class LipSyncAnalyzer(Analyzer):
@@ -50,6 +53,7 @@ class LipSyncAnalyzer(Analyzer):
         self.windows: list[SyncWindow] = []  # every verdict, for the report's plot (one per hop)
         self._runs: dict[str, list[SyncWindow]] = {check: [] for check in self.checks}
         self._words: deque[Word] = deque()
+        self._last_offset: float | None = None  # smoothed offset of the previous window, if judged
 
     def on_faces(self, frame: FaceFrame) -> list[Indicator]:
         face = speaking_face(frame)
@@ -87,8 +91,11 @@ class LipSyncAnalyzer(Analyzer):
 
     def _kind(self, w: SyncWindow) -> str:
         o = self.o
-        if w.judged and w.smoothed is not None:
-            if w.smoothed.peak < o.low_sync_peak:
+        last, self._last_offset = self._last_offset, None
+        if w.judged and w.smoothed is not None and w.support is not None:
+            self._last_offset = w.smoothed.offset_s
+            jumped = last is not None and abs(w.smoothed.offset_s - last) > _LAG_JUMP_S
+            if w.support < o.low_sync_peak or jumped:
                 return "low_sync"
             return "av_offset" if abs(w.smoothed.offset_s) >= o.offset_threshold_s else ""
         if w.verdict == STILL:
@@ -106,6 +113,8 @@ class LipSyncAnalyzer(Analyzer):
         short_recording = at_end and len(self.windows) < self.o.sustain_windows and len(run) == len(self.windows)
         if len(run) < self.o.sustain_windows and not short_recording:
             return []
+        if check == "av_offset" and _agreement(run) < 2 / 3:
+            check = "low_sync"  # the smoothed lag held, but the windows alone peak elsewhere: no real link
         return [_BUILDERS[check](self, run)]
 
     # ------------------------------------------------------------ indicators
@@ -113,7 +122,7 @@ class LipSyncAnalyzer(Analyzer):
     def _offset(self, run: list[SyncWindow]) -> Indicator:
         offsets = sorted(w.smoothed.offset_s for w in run if w.smoothed)
         median = offsets[len(offsets) // 2]
-        peak = sum(w.smoothed.peak for w in run if w.smoothed) / len(run)
+        peak = sum(w.support or 0.0 for w in run) / len(run)
         way = "after" if median > 0 else "before"
         reason = (f"The voice comes {abs(median) * 1000:.0f} ms {way} the lips move, in {len(run)} windows from "
                   f"{run[0].start:.1f} s to {run[-1].end:.1f} s (sync strength {peak:.2f}): audio and video "
@@ -124,7 +133,7 @@ class LipSyncAnalyzer(Analyzer):
                                 "spread_ms": round((offsets[-1] - offsets[0]) * 1000, 1)})
 
     def _low_sync(self, run: list[SyncWindow]) -> Indicator:
-        peak = sum(w.smoothed.peak for w in run if w.smoothed) / len(run)
+        peak = sum(w.support or 0.0 for w in run) / len(run)
         reason = (f"While someone spoke from {run[0].start:.1f} s to {run[-1].end:.1f} s the mouth moved, but its "
                   f"motion does not follow the voice at any offset (sync strength {peak:.2f}, under "
                   f"{self.o.low_sync_peak:.2f}): the voice may not come from this person. A weak signal: "
@@ -168,17 +177,25 @@ class LipSyncAnalyzer(Analyzer):
 
     def series(self) -> tuple[Series, ...]:
         times = tuple(round((w.start + w.end) / 2, 2) for w in self.windows)
-        judged = [w.smoothed if w.verdict == JUDGED else None for w in self.windows]
+        judged = [w if w.verdict == JUDGED and w.smoothed is not None else None for w in self.windows]
         lag = self.o.max_lag_s * 1000
         limit = self.o.offset_threshold_s * 1000
         return (
             Series("av_offset_ms", "Audio-video offset (voice after lips)", "ms", times,
-                   tuple(None if s is None else round(s.offset_s * 1000, 1) for s in judged),
+                   tuple(None if w is None else round(w.smoothed.offset_s * 1000, 1) for w in judged),
                    lower=-lag, upper=lag, limits=(-limit, limit)),
-            Series("sync_strength", "Lip-sync strength (correlation at the best offset)", "", times,
-                   tuple(None if s is None else round(max(0.0, s.peak), 3) for s in judged),
+            Series("sync_strength", "Lip-sync strength (correlation at the session's offset)", "", times,
+                   tuple(None if w is None else round(max(0.0, w.support or 0.0), 3) for w in judged),
                    lower=0.0, upper=1.0, limits=(self.o.low_sync_peak,)),
         )
+
+
+def _agreement(run: list[SyncWindow]) -> float:
+    """Share of windows whose own best lag (before smoothing) lies within _LAG_JUMP_S of the run's."""
+    offsets = sorted(w.smoothed.offset_s for w in run if w.smoothed)
+    median = offsets[len(offsets) // 2]
+    own = [w.estimate.offset_s for w in run if w.estimate]
+    return sum(abs(o - median) <= _LAG_JUMP_S for o in own) / max(1, len(own))
 
 
 def _length_factor(run: list[SyncWindow]) -> float:
@@ -191,7 +208,7 @@ def _windows_note(run: list[SyncWindow]) -> str:
     for w in run[:6]:
         if w.smoothed is not None:
             parts.append(f"{w.start:.0f}-{w.end:.0f} s: {w.smoothed.offset_s * 1000:+.0f} ms, "
-                         f"strength {w.smoothed.peak:.2f}")
+                         f"strength {w.support or 0.0:.2f}")
         else:
             parts.append(f"{w.start:.0f}-{w.end:.0f} s: {w.verdict}, speech {w.speech_share:.0%}, "
                          f"mouth motion {w.mouth_motion:.3f}")

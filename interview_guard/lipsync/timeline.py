@@ -41,6 +41,7 @@ class SyncWindow:
     mouth_motion: float
     estimate: OffsetEstimate | None = None
     smoothed: OffsetEstimate | None = None
+    support: float | None = None  # this window's own correlation at the smoothed lag
     frame: tuple[float, int] | None = None  # (time, source frame index) in the window's middle, for evidence
 
     @property
@@ -102,8 +103,8 @@ class SyncTimeline:
             neighbours = [c for _, c in (*self._done, (window, curve), *list(self._pending)[:_NEIGHBOURS])
                           if c is not None]
             if curve is not None:
-                window = replace(window, smoothed=estimate_av_offset(np.nanmean(neighbours, axis=0), RATE,
-                                                                     self.o.lag_penalty))
+                smoothed = estimate_av_offset(_mean_curve(neighbours), RATE, self.o.lag_penalty)
+                window = replace(window, smoothed=smoothed, support=_support(curve, smoothed))
             self._done.append((window, curve))
             yield window
 
@@ -163,6 +164,27 @@ class SyncTimeline:
             if drop > 0:
                 del self._voice[:drop]
                 self._voice_t0 += drop / RATE
+
+
+def _support(curve: np.ndarray, smoothed: OffsetEstimate | None) -> float | None:
+    """How well this window alone agrees with the lag its neighbourhood settled on. A voice that
+    comes from this mouth agrees window after window; an unrelated voice peaks somewhere different
+    in each window, so the shared lag finds little in any one of them."""
+    if smoothed is None:
+        return None
+    max_lag = (len(curve) - 1) // 2
+    at = smoothed.offset_s * RATE + max_lag
+    lags = np.arange(len(curve))
+    ok = ~np.isnan(curve)
+    return round(float(np.interp(at, lags[ok], curve[ok])), 4) if ok.sum() >= 2 else None
+
+
+def _mean_curve(curves: list[np.ndarray]) -> np.ndarray:
+    """Mean of correlation curves lag by lag, NaN where none covers that lag."""
+    stack = np.vstack(curves)
+    count = (~np.isnan(stack)).sum(axis=0)
+    total = np.nansum(stack, axis=0)
+    return np.where(count > 0, total / np.maximum(count, 1), np.nan)
 
 
 def _bandpass_valid(voice: np.ndarray, floor: float) -> np.ndarray:

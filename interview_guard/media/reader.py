@@ -93,7 +93,7 @@ class RecordingReader:
             raise MediaError(f"{self.path}: cannot be decoded past {self.last_time:.1f} s ({e.strerror or e})") from e
         if audio is not None:
             yield from audio.flush()
-        self._check_complete()
+        self._check_complete(audio.emitted / AUDIO_RATE if audio is not None else 0.0)
 
     def _decode(self, packet: av.Packet) -> list:
         try:
@@ -127,11 +127,13 @@ class RecordingReader:
         size = (frame.height, frame.width) if turned else (frame.width, frame.height)
         return VideoFrame(index=index, t=t, image=image, source_size=size, analysed=analysed)
 
-    def _check_complete(self) -> None:
+    def _check_complete(self, audio_end: float) -> None:
         if self.frames_decoded == 0:
             raise MediaError(f"{self.path}: no video frame could be decoded (empty or corrupt video stream)")
         declared = self.info.duration
-        if declared > 2 * _TRUNCATION_SLACK_S and self.last_time < declared - max(_TRUNCATION_SLACK_S, 0.1 * declared):
+        # A file whose audio runs on after the video (delayed audio, say) is complete when the audio is.
+        reached = max(self.last_time, audio_end)
+        if declared > 2 * _TRUNCATION_SLACK_S and reached < declared - max(_TRUNCATION_SLACK_S, 0.1 * declared):
             raise MediaError(f"{self.path}: video ends at {self.last_time:.1f} s but the file declares "
                              f"{declared:.1f} s; the file looks truncated (re-export or re-download it)")
 

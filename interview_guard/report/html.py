@@ -8,6 +8,7 @@ from typing import Any
 
 from interview_guard.analyzers.core import Indicator
 from interview_guard.fusion import strength
+from interview_guard.report.plots import series_svg
 from interview_guard.summary import SessionSummary
 
 _LEVEL_COLOUR = {"red": "#d93025", "amber": "#f29900", "green": "#1e8e3e"}
@@ -35,6 +36,7 @@ def render_report(summary: SessionSummary, frames_jpeg: dict[float, bytes]) -> s
         _warnings(d["warnings"]),
         "<h2>Timeline</h2>", _timeline_svg(summary),
         "<h2>Indicators</h2>", _indicator_table(summary.indicators, frames_jpeg),
+        _measurements(summary),
         "<h2>Transcript</h2>", _transcript(summary),
         "<h2>Faces</h2>", _faces_svg(summary), _track_table(d["faces"]),
         "<h2>Run</h2>", _run_details(d),
@@ -53,6 +55,14 @@ def _header(summary: SessionSummary, d: dict[str, Any]) -> str:
             f"<p><span class=risk id=risk-level style='background:{_RISK_COLOUR[risk.level]}'>"
             f"{risk.level.upper()}</span> <span class=muted>risk score {risk.score:.2f} "
             f"(fusion rule in the README)</span></p><ul id=top-reasons>{reasons}</ul>")
+
+
+def _measurements(summary: SessionSummary) -> str:
+    if not summary.series:
+        return ""
+    plots = "".join(f"<div>{series_svg(s, summary.source.duration)}</div>" for s in summary.series)
+    return (f"<h2>Measurements over time</h2><p class=muted>One point per sliding window; gaps are windows "
+            f"that could not be judged (silence, face turned away or covered). Dashed: thresholds.</p>{plots}")
 
 
 def _warnings(warnings: list[str]) -> str:

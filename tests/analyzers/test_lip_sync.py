@@ -1,0 +1,122 @@
+"""The lip-sync analyzer on talking made by hand: known delays, silence, a still mouth."""
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from interview_guard.analyzers.lip_sync import LipSyncAnalyzer
+from interview_guard.faces.core import FaceFrame
+from interview_guard.media.core import AUDIO_RATE, AudioChunk
+from interview_guard.options import AnalysisOptions, LipSyncOptions
+from tests.analyzers.helpers import face
+from tests.lipsync.synthetic import mouth_at, syllables, voice
+
+FPS = 25
+
+
+def talking_face(t: float, opening: float):
+    """A frontal face whose inner lips are `opening` eye distances apart."""
+    f = face(t)
+    lm = f.landmarks.copy()
+    lm[33], lm[263] = (0.4, 0.4, 0), (0.6, 0.4, 0)  # eye corners 128 px apart in 640x480
+    lm[13], lm[14] = (0.5, 0.6, 0), (0.5, 0.6 + opening * 128 / 480, 0)
+    return replace(f, landmarks=lm)
+
+
+def run(duration: float, mouth, audio: np.ndarray, options: AnalysisOptions | None = None):
+    analyzer = LipSyncAnalyzer(options or AnalysisOptions())
+    found, chunk, sent = [], AUDIO_RATE // 10, 0
+    for k in range(int(duration * FPS)):
+        t = k / FPS
+        while sent * chunk < len(audio) and sent * 0.1 <= t + 0.3:
+            found += analyzer.on_audio(AudioChunk(sent * 0.1, audio[sent * chunk:(sent + 1) * chunk]))
+            sent += 1
+        opening = mouth(t)
+        faces = () if opening is None else (talking_face(t, opening),)
+        found += analyzer.on_faces(FaceFrame(t, k, (640, 480), faces, analysed=k % 3 == 0))
+    while sent * chunk < len(audio):
+        found += analyzer.on_audio(AudioChunk(sent * 0.1, audio[sent * chunk:(sent + 1) * chunk]))
+        sent += 1
+    found += analyzer.finish(duration)
+    return analyzer, found
+
+
+def speaking(onsets):
+    return lambda t: float(mouth_at(np.array([t]), onsets)[0])
+
+
+@pytest.mark.parametrize("delay_s", [0.4, -0.8])
+def test_a_sustained_offset_is_reported_with_its_size_and_direction(delay_s):
+    onsets = syllables(14.0, seed=7)
+    _, found = run(14.0, speaking(onsets), voice(14.0, onsets, delay_s))
+    offsets = [i for i in found if i.check == "av_offset"]
+    assert len(offsets) == 1
+    ind = offsets[0]
+    assert ind.measurements["offset_ms"] == pytest.approx(delay_s * 1000, abs=40)
+    assert ("after" if delay_s > 0 else "before") in ind.reason
+    assert ind.evidence[0].frame_indices and ind.evidence[0].note
+    assert not [i for i in found if i.check == "low_sync"]
+
+
+def test_in_sync_talking_raises_nothing_and_plots_every_window():
+    onsets = syllables(12.0, seed=8)
+    analyzer, found = run(12.0, speaking(onsets), voice(12.0, onsets, 0.0))
+    assert found == []
+    offset, strength = analyzer.series()
+    assert len(offset.times) == 9 and all(v is not None and abs(v) <= 40 for v in offset.values)
+    assert all(v > 2 * LipSyncOptions().low_sync_peak for v in strength.values)
+
+
+def test_the_threshold_is_the_users():
+    onsets = syllables(14.0, seed=7)
+    strict = AnalysisOptions(lip_sync=LipSyncOptions(offset_threshold_s=0.1))
+    _, found = run(14.0, speaking(onsets), voice(14.0, onsets, 0.15), strict)
+    assert [i.check for i in found] == ["av_offset"]
+    _, found = run(14.0, speaking(onsets), voice(14.0, onsets, 0.15))
+    assert found == []
+
+
+@pytest.mark.parametrize("seed", [10, 11])
+def test_another_voice_is_low_sync_somewhere_in_a_long_answer(seed):
+    # Weak by design (see README): an unrelated voice also finds passing lags, so only part of
+    # a 40 s answer is flagged, and never with more than 0.5 confidence.
+    onsets = syllables(40.0, seed=9)
+    _, found = run(40.0, speaking(onsets), voice(40.0, syllables(40.0, seed=seed), 0.0))
+    low = [i for i in found if i.check == "low_sync"]
+    assert low and low[0].confidence <= 0.5
+    assert "may not come from this person" in low[0].reason
+
+
+def test_speech_while_the_mouth_is_still():
+    onsets = syllables(10.0, seed=11)
+    _, found = run(10.0, lambda t: 0.02, voice(10.0, onsets, 0.0))
+    assert [i.check for i in found] == ["speech_mouth_still"]
+    assert found[0].start == 0.0 and found[0].end == pytest.approx(10.0)
+
+
+def test_mouth_moving_with_no_sound():
+    onsets = syllables(10.0, seed=12)
+    _, found = run(10.0, speaking(onsets), np.zeros(10 * AUDIO_RATE, np.float32))
+    assert [i.check for i in found] == ["mouth_moving_silent"]
+
+
+def test_no_face_means_no_verdict_at_all():
+    onsets = syllables(10.0, seed=13)
+    analyzer, found = run(10.0, lambda t: None, voice(10.0, onsets, 0.6))
+    assert found == []
+    assert all(v is None for s in analyzer.series() for v in s.values)
+
+
+def test_a_face_turned_away_is_not_judged():
+    f = talking_face(0.0, 0.2)
+    turned = replace(f, pose=replace(f.pose, yaw=60.0))
+    from interview_guard.lipsync.signals import mouth_opening
+    assert mouth_opening(f, (640, 480)) == pytest.approx(0.2, abs=1e-3)
+    assert mouth_opening(turned, (640, 480)) is None
+
+
+def test_lip_sync_is_off_without_audio():
+    from interview_guard.options import SpeechOptions
+    assert not LipSyncAnalyzer.runs_with(AnalysisOptions(lip_sync=LipSyncOptions(enabled=False)))
+    assert LipSyncAnalyzer.runs_with(AnalysisOptions(speech=SpeechOptions(enabled=False)))
