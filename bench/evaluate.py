@@ -268,6 +268,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--media", help="shared media folder (default $IG_MEDIA_DIR or <repo>/../shared/media)")
     p.add_argument("--quick", action="store_true", help="only 4 clips in the faces table")
     p.add_argument("--no-identity", action="store_true", help="skip the face-consistency tables")
+    p.add_argument("--no-lip-sync", action="store_true", help="skip the lip-sync tables (eval_lip_sync.py)")
     return p.parse_args(argv)
 
 
@@ -281,6 +282,9 @@ def main(argv: list[str] | None = None) -> None:
         synthetic_table(media, Path(tmp), tally)
         if not args.no_identity:
             identity_tables(media, Path(tmp), tally)
+        if not args.no_lip_sync:
+            import eval_lip_sync  # beside this script
+            eval_lip_sync.lip_sync_tables(media, Path(tmp), table)
     mean_wer = sum(wers) / max(1, len(wers))
     print(f"TOTAL: {tally.clips} recordings analysed, synthetic checks {tally.passed} PASS / {tally.failed} FAIL, "
           f"mean WER {mean_wer:.1%}, {time.perf_counter() - started:.0f} s")
