@@ -130,7 +130,8 @@ class LipSyncOptions:
         mouth counts as still; moving_mouth_motion: over which it counts as talking.
     offset_threshold_s: an offset at least this large, held for sustain_windows
         windows, raises `av_offset`.
-    low_sync_peak: a smoothed correlation peak under this is low synchrony.
+    low_sync_peak: a window whose own correlation at the session's lag (its support) is under
+        this is low synchrony.
     lag_penalty: correlation given up per second of lag, so that the speech rhythm's
         echoes (a syllable away) do not beat the true, usually small, offset.
     """
@@ -162,10 +163,6 @@ class AnalysisOptions:
 
     def __post_init__(self) -> None:
         _verify(self)
-
-    @property
-    def lip_sync_runs(self) -> bool:
-        return self.lip_sync.enabled
 
     @property
     def needs_audio(self) -> bool:

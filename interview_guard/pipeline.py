@@ -41,7 +41,7 @@ def analyze_recording(path: str | Path, options: AnalysisOptions | None = None, 
     options = options or AnalysisOptions()
     started = time.perf_counter()
     with ExitStack() as stack:
-        lip_sync_fps = options.lip_sync.fps if options.lip_sync_runs else 0.0
+        lip_sync_fps = options.lip_sync.fps if options.lip_sync.enabled else 0.0
         reader = stack.enter_context(open_recording(path, options.media, need_audio=options.needs_audio,
                                                     full_rate_fps=lip_sync_fps))
         transcriber = SpeechTranscriber(options.speech) if options.speech.enabled else None
@@ -97,7 +97,7 @@ def _start_stages(reader, runner: FaceLandmarkerRunner, speech: SpeechWorker | N
         if speech:
             speech.put(item)  # blocks when transcription falls behind
         # Audio also travels down the frame queues (in container order) to the checks that read it.
-        return item if options.lip_sync_runs else None
+        return item if options.lip_sync.enabled else None
 
     def faces_of(item):
         return item if isinstance(item, AudioChunk) else (item, tracker.update(item, runner.detect(item)))

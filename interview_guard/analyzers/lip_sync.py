@@ -44,7 +44,7 @@ class LipSyncAnalyzer(Analyzer):
 
     @classmethod
     def runs_with(cls, options: AnalysisOptions) -> bool:
-        return options.lip_sync_runs
+        return options.lip_sync.enabled
 
     def __init__(self, options: AnalysisOptions) -> None:
         super().__init__(options)
