@@ -55,14 +55,19 @@ def _add_analyze(sub: argparse._SubParsersAction) -> None:
     a.add_argument("--match-threshold", type=float, default=0.6,
                    help="face descriptor distance under which two faces are one person (default 0.6)")
     a.add_argument("--no-identity", action="store_true", help="skip face identity checks")
+    a.add_argument("--no-liveness", action="store_true",
+                   help="skip the liveness and deepfake signals (pulse, blinks, replays, seams, challenge)")
+    a.add_argument("--challenge", action="append", default=[], type=_time_span, metavar="START-END",
+                   help="a span (seconds or m:ss, e.g. 1:30-1:50) when the candidate was asked to turn the head "
+                        "left and right, look up and pass a hand across the face; may be repeated")
     a.add_argument("--no-report", action="store_true", help="write summary.json only")
     a.add_argument("--quiet", action="store_true", help="no progress bar")
     a.add_argument("--json", action="store_true", help="also print summary.json to stdout")
 
 
 def _options_from_args(args: argparse.Namespace):
-    from interview_guard.options import (AnalysisOptions, FaceOptions, IdentityOptions, LipSyncOptions, MediaOptions,
-                                         SpeechOptions)
+    from interview_guard.options import (AnalysisOptions, FaceOptions, IdentityOptions, LipSyncOptions,
+                                         LivenessOptions, MediaOptions, SpeechOptions)
 
     return AnalysisOptions(
         media=MediaOptions(analysis_fps=args.fps),
@@ -72,7 +77,25 @@ def _options_from_args(args: argparse.Namespace):
         identity=IdentityOptions(enabled=not args.no_identity, references=tuple(args.reference),
                                  match_threshold=args.match_threshold),
         lip_sync=LipSyncOptions(enabled=not (args.no_speech or args.no_lip_sync),
-                                offset_threshold_s=args.av_offset_threshold / 1000.0))
+                                offset_threshold_s=args.av_offset_threshold / 1000.0),
+        liveness=LivenessOptions(enabled=not args.no_liveness, challenges=tuple(args.challenge)))
+
+
+def _time_span(text: str) -> tuple[float, float]:
+    """'90-110' or '1:30-1:50' -> (90.0, 110.0)."""
+    def seconds(part: str) -> float:
+        value = 0.0
+        for piece in part.strip().split(":"):
+            value = value * 60 + float(piece)
+        return value
+
+    try:
+        start, end = (seconds(p) for p in text.split("-", 1))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a span like 90-110 or 1:30-1:50") from None
+    if not 0 <= start < end:
+        raise argparse.ArgumentTypeError(f"{text!r}: the span must start at 0 s or later and end after it starts")
+    return start, end
 
 
 def _cmd_analyze(args: argparse.Namespace) -> int:

@@ -26,6 +26,21 @@ CHECK_WEIGHTS: dict[str, float] = {
     "reference_mismatch": 0.8,
     "reference_match": 0.0,
     "face_unusable": 0.2,
+    # Lip-sync: an offset is often a bad connection; a voice from another mouth rarely is.
+    "av_offset": 0.5,
+    "low_sync": 0.7,
+    "speech_mouth_still": 0.6,
+    "mouth_moving_silent": 0.3,
+    # Liveness: a loop or a photo is deliberate; rPPG and blinks are easily upset by innocent causes.
+    "no_pulse": 0.3,
+    "pulse_mismatch": 0.5,
+    "blink_anomaly": 0.4,
+    "replay_loop": 0.9,
+    "frozen_video": 0.5,
+    "still_image": 0.9,
+    "face_swap_seam": 0.7,
+    "face_flicker": 0.5,
+    "challenge": 0.8,
 }
 DEFAULT_WEIGHT = 0.5
 HIGH_AT = 0.6

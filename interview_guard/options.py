@@ -153,6 +153,43 @@ class LipSyncOptions:
 
 
 @dataclass(frozen=True)
+class LivenessOptions:
+    """Liveness and deepfake signals (seconds unless named otherwise).
+
+    pulse_window_s / pulse_hop_s: rPPG windows (POS, CHROM cross-check).
+    pulse_snr_db: a region whose pulse SNR reaches this has a clear pulse;
+        pulse_mismatch_bpm: regions with clear pulses further apart than this disagree.
+    no_blink_s: eyes visible this long without one blink raises `blink_anomaly`;
+        regular_blink_cv: blink intervals more regular than this (std / mean, at least
+        six blinks) do too.
+    frozen_min_s: the picture and face standing exactly still this long is `frozen_video`.
+    loop_min_s / loop_min_lag_s / loop_history_s: a moving stretch this long that repeats one
+        seen at least loop_min_lag_s earlier (and at most loop_history_s) is `replay_loop`.
+    still_window_s: a face with no blink, no mouth motion and no non-rigid motion this long
+        is `still_image`.
+    challenges: (start, end) session times when the interviewer asked the candidate to turn
+        the head fully left and right, look up and pass a hand across the face.
+    challenge_yaw / challenge_pitch: degrees each way that count as a full turn / a look up.
+    """
+
+    enabled: bool = True
+    pulse_window_s: float = 10.0
+    pulse_hop_s: float = 2.0
+    pulse_snr_db: float = 0.0
+    pulse_mismatch_bpm: float = 12.0
+    no_blink_s: float = 30.0
+    regular_blink_cv: float = 0.12
+    frozen_min_s: float = 1.0
+    loop_min_s: float = 2.0
+    loop_min_lag_s: float = 2.0
+    loop_history_s: float = 900.0
+    still_window_s: float = 10.0
+    challenges: tuple[tuple[float, float], ...] = ()
+    challenge_yaw: float = 30.0
+    challenge_pitch: float = 15.0
+
+
+@dataclass(frozen=True)
 class AnalysisOptions:
     media: MediaOptions = field(default_factory=MediaOptions)
     faces: FaceOptions = field(default_factory=FaceOptions)
@@ -160,6 +197,7 @@ class AnalysisOptions:
     checks: CheckOptions = field(default_factory=CheckOptions)
     identity: IdentityOptions = field(default_factory=IdentityOptions)
     lip_sync: LipSyncOptions = field(default_factory=LipSyncOptions)
+    liveness: LivenessOptions = field(default_factory=LivenessOptions)
 
     def __post_init__(self) -> None:
         _verify(self)
@@ -168,6 +206,13 @@ class AnalysisOptions:
     def needs_audio(self) -> bool:
         """Transcription or lip-sync reads the audio (the CLI's --no-speech turns both off)."""
         return self.speech.enabled or self.lip_sync.enabled
+
+    @property
+    def full_rate_fps(self) -> float:
+        """Frames per second the face stage sees beyond the analysis rate (0: none): lip motion,
+        blinks and the pulse are faster than the analysis rate."""
+        rates = [self.lip_sync.fps if self.lip_sync.enabled else 0.0, 30.0 if self.liveness.enabled else 0.0]
+        return max(rates)
 
 
 def _require(ok: bool, message: str) -> None:
@@ -194,6 +239,7 @@ def _verify(o: AnalysisOptions) -> None:
     _require(1 <= i.enrol_samples <= 50 and 1 <= i.change_samples <= 20,
              f"enrol/change samples must be in [1, 50]/[1, 20] (got {i.enrol_samples}/{i.change_samples})")
     _verify_lip_sync(o.lip_sync)
+    _verify_liveness(o.liveness)
     _require(0 < o.checks.partly_out_fraction < 1,
              f"partly_out_fraction must be in (0, 1) (got {o.checks.partly_out_fraction})")
 
@@ -208,3 +254,21 @@ def _verify_lip_sync(ls: LipSyncOptions) -> None:
              f"lip-sync offset threshold must be in [0.02 s, max lag] (got {ls.offset_threshold_s})")
     _require(-1 < ls.low_sync_peak < 1, f"low-sync peak must be in (-1, 1) (got {ls.low_sync_peak})")
     _require(1 <= ls.sustain_windows <= 100, f"sustain windows must be in [1, 100] (got {ls.sustain_windows})")
+
+
+def _verify_liveness(lv: LivenessOptions) -> None:
+    _require(4 <= lv.pulse_window_s <= 60 and 0.5 <= lv.pulse_hop_s <= lv.pulse_window_s,
+             f"pulse windows need 4 <= window <= 60 s and 0.5 <= hop <= window "
+             f"(got {lv.pulse_window_s}/{lv.pulse_hop_s})")
+    _require(3 <= lv.pulse_mismatch_bpm <= 60, f"pulse mismatch must be in [3, 60] bpm (got {lv.pulse_mismatch_bpm})")
+    _require(5 <= lv.no_blink_s <= 600, f"no-blink span must be in [5, 600] s (got {lv.no_blink_s})")
+    _require(0.2 <= lv.frozen_min_s <= 60, f"frozen span must be in [0.2, 60] s (got {lv.frozen_min_s})")
+    _require(0.5 <= lv.loop_min_s <= lv.loop_min_lag_s <= lv.loop_history_s <= 7200,
+             f"loops need 0.5 <= min length <= min lag <= history <= 7200 s "
+             f"(got {lv.loop_min_s}/{lv.loop_min_lag_s}/{lv.loop_history_s})")
+    _require(3 <= lv.still_window_s <= 120, f"still-image window must be in [3, 120] s (got {lv.still_window_s})")
+    for start, end in lv.challenges:
+        _require(0 <= start < end, f"a challenge window must start before it ends, from 0 s (got {start}-{end})")
+    _require(10 <= lv.challenge_yaw <= 80 and 5 <= lv.challenge_pitch <= 60,
+             f"challenge angles must be yaw in [10, 80], pitch in [5, 60] degrees "
+             f"(got {lv.challenge_yaw}/{lv.challenge_pitch})")

@@ -21,6 +21,7 @@ from interview_guard.face_stats import FaceStats
 from interview_guard.faces import FaceLandmarkerRunner, FaceTracker
 from interview_guard.fusion import fuse
 from interview_guard.identity import IdentityStage
+from interview_guard.liveness.measure import with_appearance
 from interview_guard.media import AudioChunk, VideoFrame, open_recording
 from interview_guard.options import AnalysisOptions
 from interview_guard.speech.core import TranscriptSegment
@@ -41,9 +42,8 @@ def analyze_recording(path: str | Path, options: AnalysisOptions | None = None, 
     options = options or AnalysisOptions()
     started = time.perf_counter()
     with ExitStack() as stack:
-        lip_sync_fps = options.lip_sync.fps if options.lip_sync.enabled else 0.0
         reader = stack.enter_context(open_recording(path, options.media, need_audio=options.needs_audio,
-                                                    full_rate_fps=lip_sync_fps))
+                                                    full_rate_fps=options.full_rate_fps))
         transcriber = SpeechTranscriber(options.speech) if options.speech.enabled else None
         run = _Run(options, on_indicator)
         runner = stack.enter_context(FaceLandmarkerRunner(options.faces))
@@ -100,7 +100,10 @@ def _start_stages(reader, runner: FaceLandmarkerRunner, speech: SpeechWorker | N
         return item if options.lip_sync.enabled else None
 
     def faces_of(item):
-        return item if isinstance(item, AudioChunk) else (item, tracker.update(item, runner.detect(item)))
+        if isinstance(item, AudioChunk):
+            return item
+        found = tracker.update(item, runner.detect(item))
+        return item, with_appearance(item, found) if options.liveness.enabled else found
 
     def describe(item):
         if isinstance(item, AudioChunk):
@@ -208,7 +211,8 @@ class _Run:
             tool_version=__version__, source=reader.info,
             settings={"media": asdict(self.options.media), "faces": asdict(self.options.faces),
                       "speech": asdict(self.options.speech), "checks": asdict(self.options.checks),
-                      "lip_sync": asdict(self.options.lip_sync)},
+                      "lip_sync": asdict(self.options.lip_sync),
+                      "liveness": asdict(self.options.liveness)},
             checks_run=checks, risk=fuse(self.indicators), indicators=tuple(self.indicators),
             series=tuple(s for a in self.analyzers for s in a.series()),
             transcript=TranscriptInfo(model=transcriber.model_name if transcriber else "",

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from interview_guard.analyzers.blinks import BlinkAnalyzer
+from interview_guard.analyzers.challenge import ChallengeAnalyzer
 from interview_guard.analyzers.core import Analyzer
 from interview_guard.analyzers.face_identity import FaceIdentityAnalyzer
+from interview_guard.analyzers.face_swap import FaceSwapAnalyzer
 from interview_guard.analyzers.face_presence import FacePresenceAnalyzer
 from interview_guard.analyzers.lip_sync import LipSyncAnalyzer
+from interview_guard.analyzers.pulse import PulseAnalyzer
+from interview_guard.analyzers.replay import ReplayAnalyzer
 from interview_guard.analyzers.several_faces import SeveralFacesAnalyzer
 from interview_guard.analyzers.speech_without_face import SpeechWithoutFaceAnalyzer
 from interview_guard.options import AnalysisOptions
@@ -16,6 +21,11 @@ ANALYZERS: tuple[type[Analyzer], ...] = (
     SpeechWithoutFaceAnalyzer,
     FaceIdentityAnalyzer,
     LipSyncAnalyzer,
+    PulseAnalyzer,
+    BlinkAnalyzer,
+    ReplayAnalyzer,
+    FaceSwapAnalyzer,
+    ChallengeAnalyzer,
 )
 
 

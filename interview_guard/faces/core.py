@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from interview_guard.liveness.appearance import FaceAppearance, FramePicture
+
 N_LANDMARKS = 478
 N_BLENDSHAPES = 52
 
@@ -48,6 +50,7 @@ class FaceObservation:
         picked (None elsewhere). Kept in memory only, never written out.
     embedding_trigger: why this frame got a descriptor: "new track", "enrolling",
         "interval", "scene cut", "face jump", "face changed" or "confirm".
+    appearance: pixel statistics for the liveness checks (None when they are off).
     """
 
     t: float
@@ -61,6 +64,7 @@ class FaceObservation:
     quality_issue: str = ""
     embedding: np.ndarray | None = None
     embedding_trigger: str = ""
+    appearance: FaceAppearance | None = None
 
     def __post_init__(self) -> None:
         if self.landmarks.shape != (N_LANDMARKS, 3):
@@ -89,7 +93,8 @@ class FaceFrame:
 
     picture_detail: standard deviation of the frame's grey levels (0..128); under
         about 6 the picture is blank (black, frozen colour), so "no face" is certain.
-    analysed: False for the extra full-rate frames only lip-sync sees (see VideoFrame).
+    analysed: False for the extra full-rate frames only full-rate checks see (see VideoFrame).
+    picture: the whole frame reduced for the liveness checks (None when they are off).
     """
 
     t: float
@@ -98,6 +103,7 @@ class FaceFrame:
     faces: tuple[FaceObservation, ...]
     picture_detail: float = 50.0
     analysed: bool = True
+    picture: FramePicture | None = None
 
     @property
     def count(self) -> int:

@@ -1,0 +1,1 @@
+"""Liveness and deepfake signals: pulse, blinks, replays and stills, seams, the challenge."""

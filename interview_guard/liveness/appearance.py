@@ -1,0 +1,180 @@
+"""Pixel measurements the liveness checks need, taken where the pixels are (the face stage).
+
+The analyzers never see images: per frame they get a FramePicture (a tiny grey thumbnail
+and the light level around the faces) and per face a FaceAppearance (mean skin colour of
+three regions for the pulse, a face thumbnail for loops and occlusion, and texture
+statistics of the swap region against the forehead for seams). A few kilobytes per frame,
+so queues and histories stay small.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+THUMB = 16  # thumbnails are THUMB x THUMB grey levels
+
+# MediaPipe Face Mesh regions (sets; their convex hulls are the regions). The cheeks and
+# forehead follow pyVHR's rPPG landmark sets; the swap region is what a FaceForensics-style
+# swap replaces: brows, eyes, nose, mouth and the jaw line from ear to ear.
+FOREHEAD = (10, 67, 69, 104, 108, 109, 151, 299, 337, 338, 297, 333)
+RIGHT_CHEEK = (116, 117, 118, 119, 100, 126, 209, 49, 129, 203, 205, 50)  # the subject's right
+LEFT_CHEEK = (345, 346, 347, 348, 329, 355, 429, 279, 358, 423, 425, 280)
+SKIN_REGIONS = ("forehead", "right cheek", "left cheek")
+SWAP_REGION = (70, 63, 105, 66, 107, 336, 296, 334, 293, 300, 234, 93, 132, 58, 172, 136, 150, 149, 176, 148,
+               152, 377, 400, 378, 379, 365, 397, 288, 361, 323, 454)
+FEATURES = (33, 133, 159, 145, 263, 362, 386, 374, 70, 105, 107, 336, 334, 300, 61, 291, 0, 17)  # eyes, brows, lips
+_MIN_REGION_PX = 40
+
+
+@dataclass(frozen=True)
+class FaceAppearance:
+    """Pixel statistics of one face in one frame.
+
+    skin_rgb: (3, 3) mean R, G, B of forehead, right cheek, left cheek (SKIN_REGIONS);
+        NaN rows where a region is too small or outside the picture.
+    skin_px: pixels in the smallest of those regions (what the pulse has to average).
+    thumb: (16, 16) float32 grey face crop, box-aligned (loops, occlusion).
+    luma: mean grey level of the skin regions.
+    texture_ratio: log of Laplacian energy inside the swap region's cheeks over the forehead's.
+    noise_ratio: log of the fine-noise level (grey minus its 3x3 median) cheeks over forehead.
+    chroma_delta: Lab (a, b) distance between cheeks and forehead.
+    edge_ratio: log of gradient strength on the swap region's outline over the strength just
+        inside and outside it (a pasted face leaves an edge there).
+    detail_ratio: log of the strongest gradients (90th percentile) around the eyes, brows and lips
+        over those of the head around the face (hair, ears, collar): a face pasted from a smaller
+        or blurrier source loses its fine detail, the head around it keeps the camera's.
+    """
+
+    skin_rgb: np.ndarray
+    skin_px: int
+    thumb: np.ndarray
+    luma: float
+    texture_ratio: float
+    noise_ratio: float
+    chroma_delta: float
+    edge_ratio: float
+    detail_ratio: float
+
+
+@dataclass(frozen=True)
+class FramePicture:
+    """The whole picture of one frame, reduced: a thumbnail (frozen frames, loops) and the
+    mean grey level outside the face boxes (lighting changes the face should share)."""
+
+    thumb: np.ndarray
+    background_luma: float
+
+
+def measure_picture(image: np.ndarray, boxes: list[tuple[int, int, int, int]]) -> FramePicture:
+    grey = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
+    thumb = cv2.resize(grey, (THUMB, THUMB), interpolation=cv2.INTER_AREA).astype(np.float32)
+    total, count = float(grey.sum(dtype=np.float64)), grey.size
+    for x0, y0, x1, y1 in boxes:
+        patch = grey[y0:y1, x0:x1]
+        total -= float(patch.sum(dtype=np.float64))
+        count -= patch.size
+    return FramePicture(thumb=thumb, background_luma=total / count if count > grey.size * 0.1 else float("nan"))
+
+
+def face_pixel_box(landmarks: np.ndarray, size: tuple[int, int]) -> tuple[int, int, int, int]:
+    """The face's box in analysed-image pixels, clipped to the picture."""
+    w, h = size
+    xs, ys = landmarks[:, 0] * w, landmarks[:, 1] * h
+    return (int(max(0, xs.min())), int(max(0, ys.min())), int(min(w, xs.max() + 1)), int(min(h, ys.max() + 1)))
+
+
+def measure_face(image: np.ndarray, landmarks: np.ndarray) -> FaceAppearance:
+    """Statistics of one face; `landmarks` normalised (478, 3) as MediaPipe gives them."""
+    h, w = image.shape[:2]
+    xy = landmarks[:, :2] * np.array([w, h], dtype=np.float32)
+    x0, y0, x1, y1 = face_pixel_box(landmarks, (w, h))
+    pad = max(4, (x1 - x0) // 8)
+    x0, y0, x1, y1 = max(0, x0 - pad), max(0, y0 - pad), min(w, x1 + pad), min(h, y1 + pad)
+    crop = image[y0:y1, x0:x1]
+    local = xy - np.array([x0, y0], dtype=np.float32)
+    grey = cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY) if crop.size else np.zeros((1, 1), np.uint8)
+    masks = [_hull_mask(grey.shape, local, region) for region in (FOREHEAD, RIGHT_CHEEK, LEFT_CHEEK)]
+    skin = np.full((3, 3), np.nan, dtype=np.float32)
+    sizes = [int(m.sum()) for m in masks]
+    for i, m in enumerate(masks):
+        if sizes[i] >= _MIN_REGION_PX:
+            skin[i] = crop[m].mean(axis=0)
+    texture, noise, chroma, edge = _seam_statistics(crop, grey, local, masks)
+    detail = _detail_ratio(image, xy)
+    luma = float(np.nanmean(skin @ np.array([0.299, 0.587, 0.114], np.float32))) if np.isfinite(skin).any() else 0.0
+    return FaceAppearance(skin_rgb=skin, skin_px=min(sizes), thumb=_face_thumb(grey), luma=luma,
+                          texture_ratio=texture, noise_ratio=noise, chroma_delta=chroma, edge_ratio=edge,
+                          detail_ratio=detail)
+
+
+def _hull_mask(shape: tuple[int, ...], xy: np.ndarray, region: tuple[int, ...]) -> np.ndarray:
+    mask = np.zeros(shape[:2], np.uint8)
+    hull = cv2.convexHull(np.round(xy[list(region)]).astype(np.int32))
+    cv2.fillConvexPoly(mask, hull, 1)
+    return mask.astype(bool)
+
+
+def _face_thumb(grey: np.ndarray) -> np.ndarray:
+    return cv2.resize(grey, (THUMB, THUMB), interpolation=cv2.INTER_AREA).astype(np.float32)
+
+
+def _seam_statistics(crop: np.ndarray, grey: np.ndarray, xy: np.ndarray,
+                     masks: list[np.ndarray]) -> tuple[float, float, float, float]:
+    """Cheeks (inside a swap) against the forehead (outside it), and the swap outline's edge."""
+    forehead, cheeks = masks[0], masks[1] | masks[2]
+    if forehead.sum() < _MIN_REGION_PX or cheeks.sum() < _MIN_REGION_PX:
+        return (float("nan"),) * 4
+    g = grey.astype(np.float32)
+    lap = np.abs(cv2.Laplacian(g, cv2.CV_32F, ksize=3))
+    fine = np.abs(g - cv2.medianBlur(grey, 3).astype(np.float32))
+    texture = float(np.log((lap[cheeks].mean() + 1e-3) / (lap[forehead].mean() + 1e-3)))
+    noise = float(np.log((fine[cheeks].mean() + 1e-3) / (fine[forehead].mean() + 1e-3)))
+    lab = cv2.cvtColor(crop, cv2.COLOR_RGB2LAB).astype(np.float32)
+    chroma = float(np.linalg.norm(lab[cheeks][:, 1:].mean(axis=0) - lab[forehead][:, 1:].mean(axis=0)))
+    return texture, noise, chroma, _edge_ratio(g, xy)
+
+
+def _edge_ratio(g: np.ndarray, xy: np.ndarray) -> float:
+    """Gradient on the swap outline against bands a little inside and outside it."""
+    hull = cv2.convexHull(np.round(xy[list(SWAP_REGION)]).astype(np.int32))
+    width = max(2, int(round(0.03 * (xy[:, 0].max() - xy[:, 0].min()))))
+    grad = cv2.magnitude(cv2.Sobel(g, cv2.CV_32F, 1, 0), cv2.Sobel(g, cv2.CV_32F, 0, 1))
+    outline = np.zeros(g.shape, np.uint8)
+    cv2.polylines(outline, [hull], True, 1, thickness=width)
+    inside = np.zeros(g.shape, np.uint8)
+    cv2.fillConvexPoly(inside, hull, 1)
+    kernel = np.ones((3 * width, 3 * width), np.uint8)
+    near = (cv2.dilate(inside, kernel) - cv2.erode(inside, kernel)).astype(bool) & ~outline.astype(bool)
+    on = outline.astype(bool)
+    if on.sum() < _MIN_REGION_PX or near.sum() < _MIN_REGION_PX:
+        return float("nan")
+    return float(np.log((grad[on].mean() + 1e-3) / (grad[near].mean() + 1e-3)))
+
+
+def _detail_ratio(image: np.ndarray, xy: np.ndarray) -> float:
+    """Fine detail of the face's features against the head and shoulders around the face."""
+    h, w = image.shape[:2]
+    x0, y0 = xy.min(axis=0)
+    x1, y1 = xy.max(axis=0)
+    fw, fh = x1 - x0, y1 - y0
+    bx0, by0 = int(max(0, x0 - 0.3 * fw)), int(max(0, y0 - 0.3 * fh))
+    bx1, by1 = int(min(w, x1 + 0.3 * fw)), int(min(h, y1 + 0.3 * fh))
+    if bx1 - bx0 < 16 or by1 - by0 < 16:
+        return float("nan")
+    g = cv2.cvtColor(image[by0:by1, bx0:bx1], cv2.COLOR_RGB2GRAY).astype(np.float32)
+    grad = cv2.magnitude(cv2.Sobel(g, cv2.CV_32F, 1, 0), cv2.Sobel(g, cv2.CV_32F, 0, 1))
+    local = xy - np.array([bx0, by0], dtype=np.float32)
+    face = np.zeros(g.shape, np.uint8)
+    cv2.fillConvexPoly(face, cv2.convexHull(np.round(local).astype(np.int32)), 1)
+    features = np.zeros(g.shape, np.uint8)
+    radius = max(2, int(0.06 * fw))
+    for x, y in np.round(local[list(FEATURES)]).astype(int):
+        cv2.circle(features, (int(x), int(y)), radius, 1, -1)
+    around = face == 0
+    inner = (features == 1) & (face == 1)
+    if around.sum() < _MIN_REGION_PX or inner.sum() < _MIN_REGION_PX:
+        return float("nan")
+    return float(np.log((np.percentile(grad[inner], 90) + 1.0) / (np.percentile(grad[around], 90) + 1.0)))
