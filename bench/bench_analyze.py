@@ -34,11 +34,17 @@ MIX = ("manipulated/hyperlips_v2_obama_SOURCE_real.mp4", "talking_head_real/reta
 STAGES = ("decode", "faces", "identity", "analyzers", "speech_busy", "speech_wait", "total")
 # Each mode is a fresh process with these options; "default" is what `interview-guard analyze` runs.
 MODES = {
-    "default (faces+identity+speech)": {"speech": True, "identity": True},
-    "no identity (faces+speech)": {"speech": True, "identity": False},
-    "faces + identity": {"speech": False, "identity": True},
-    "faces only": {"speech": False, "identity": False},
+    "default (all checks)": {"speech": True, "identity": True, "lip_sync": True, "liveness": True},
+    "default without liveness": {"speech": True, "identity": True, "lip_sync": True, "liveness": False},
+    "no lip-sync": {"speech": True, "identity": True, "lip_sync": False, "liveness": True},
+    "no lip-sync, no liveness": {"speech": True, "identity": True, "lip_sync": False, "liveness": False},
+    "faces + identity": {"speech": False, "identity": True, "lip_sync": False, "liveness": False},
+    "faces only": {"speech": False, "identity": False, "lip_sync": False, "liveness": False},
 }
+# The cost of a check: the run with it against the run without it, both measured here.
+COSTS = (("liveness (lip-sync on)", "default (all checks)", "default without liveness"),
+         ("liveness (lip-sync off)", "no lip-sync", "no lip-sync, no liveness"),
+         ("lip-sync", "default without liveness", "no lip-sync, no liveness"))
 
 
 def media_dir() -> Path:
@@ -102,7 +108,8 @@ def child(mode: str, clip: str, repeat: int) -> None:
     """Runs in a fresh process: load models (timed), analyse `repeat` times, print one JSON line."""
     t0 = time.perf_counter()
     from interview_guard.faces import FaceLandmarkerRunner
-    from interview_guard.options import AnalysisOptions, IdentityOptions, SpeechOptions
+    from interview_guard.options import (AnalysisOptions, IdentityOptions, LipSyncOptions, LivenessOptions,
+                                         SpeechOptions)
     from interview_guard.pipeline import analyze_recording
     from interview_guard.speech.transcriber import _cpu_threads, load_whisper, resolve_device
     load = {"imports": time.perf_counter() - t0}
@@ -119,7 +126,9 @@ def child(mode: str, clip: str, repeat: int) -> None:
     runs = []
     for _ in range(repeat):
         t = time.perf_counter()
-        options = AnalysisOptions(speech=speech, identity=identity)
+        options = AnalysisOptions(speech=speech, identity=identity,
+                                  lip_sync=LipSyncOptions(enabled=MODES[mode]["lip_sync"]),
+                                  liveness=LivenessOptions(enabled=MODES[mode]["liveness"]))
         summary = analyze_recording(clip, options, progress=False).to_dict()
         runs.append({"wall": time.perf_counter() - t, "timings": summary["timings"],
                      "words": len(summary["transcript"]["text"].split()),
@@ -174,6 +183,13 @@ def print_report(clip: Path, duration: float, decode: list[float], results: dict
     for mode, res in results.items():
         walls = [r["wall"] for r in res["runs"]]
         print(row([mode, f"{min(walls):.2f}", f"{statistics.median(walls):.2f}", f"{max(walls):.2f}"]))
+    print("\n### cost of a check (share of the analysis time of the run that includes it)\n")
+    print(row(["check", "with s", "without s", "share of the run with it"]))
+    print(row(["---"] * 4))
+    for name, with_it, without in COSTS:
+        a = min(r["wall"] for r in results[with_it]["runs"])
+        b = min(r["wall"] for r in results[without]["runs"])
+        print(row([name, f"{a:.2f}", f"{b:.2f}", f"{(a - b) / a:.0%}"]))
     for mode, res in results.items():
         r = res["runs"][0]
         print(f"\n{mode}: {r['frames']} frames analysed, {r['faces']} with a face, {r['words']} words transcribed")

@@ -22,7 +22,10 @@ from interview_guard.liveness.loops import LoopFinder, LoopRun
 from interview_guard.liveness.motion import nonrigid_residual
 from interview_guard.options import AnalysisOptions
 
-FROZEN_MAD = 0.35  # grey levels between 16x16 thumbnails: only an identical picture is this close
+FROZEN_MAD = 0.35  # grey levels between 16x16 picture thumbnails: only an identical picture is this close
+# The face thumbnail follows the landmark box, which the tracker nudges by a pixel even on identical
+# frames; real faces on these clips never stay under this for more than 0.4 s.
+FROZEN_FACE_MAD = 0.5
 _BLINKS = (9, 10)  # eyeBlinkLeft / eyeBlinkRight among MediaPipe's blendshapes
 _JAW_OPEN = 25
 STILL_RESIDUAL = 0.012  # eye distances of non-rigid motion a photo's detector noise stays under
@@ -91,7 +94,7 @@ class ReplayAnalyzer(Analyzer):
         frozen = False
         if self._previous is not None and face_thumb is not None and self._previous[1] is not None:
             frozen = (_mad(frame.picture.thumb, self._previous[0]) < FROZEN_MAD
-                      and _mad(face_thumb, self._previous[1]) < FROZEN_MAD)
+                      and _mad(face_thumb, self._previous[1]) < FROZEN_FACE_MAD)
         self._previous = (frame.picture.thumb, face_thumb)
         span = self._frozen.update(frame.t, frozen, frame.frame_index)
         return [_frozen_indicator(span)] if span else []
