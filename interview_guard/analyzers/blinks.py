@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from interview_guard.analyzers.core import Analyzer, Evidence, Indicator
+from interview_guard.analyzers.core import Analyzer, Evidence, Indicator, Series
 from interview_guard.faces.core import FaceFrame
 from interview_guard.options import AnalysisOptions
 
@@ -25,6 +25,7 @@ _RISE = 0.25  # above the open-eye level (the median of recent values)
 _MIN_CLOSED = 0.4
 _MIN_REGULAR_BLINKS = 6
 _MAX_GAP_S = 0.5  # eyes unseen longer than this break the open-eye span
+RATE_BIN_S = 10.0  # the blink-rate series: blinks per minute in each 10 s of visible eyes
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,8 @@ class BlinkAnalyzer(Analyzer):
         self._last_seen = -1.0
         self._open_frames: list[tuple[float, int]] = []
         self._reported_regular = False
+        self._visible_s: list[float] = []  # seconds of visible eyes per RATE_BIN_S bin
+        self._last_t: float | None = None
 
     def on_faces(self, frame: FaceFrame) -> list[Indicator]:
         face = max(frame.faces, key=lambda f: f.area, default=None)
@@ -64,6 +67,7 @@ class BlinkAnalyzer(Analyzer):
             self._closing = None
             return out
         assert face is not None
+        self._count_visible(frame.t)
         self._last_seen = frame.t
         level = float(face.blendshapes[list(_BLINKS)].mean())
         baseline = float(np.median(self._levels)) if len(self._levels) >= 10 else 0.1
@@ -86,7 +90,28 @@ class BlinkAnalyzer(Analyzer):
         return out
 
     def finish(self, end_time: float) -> list[Indicator]:
+        while len(self._visible_s) * RATE_BIN_S < end_time:  # bins with no eyes seen are gaps in the plot
+            self._visible_s.append(0.0)
         return self._end_open_span(self._last_seen)
+
+    def series(self) -> tuple[Series, ...]:
+        """Blinks per minute in each bin where the eyes were visible for most of it."""
+        counts = [0] * len(self._visible_s)
+        for b in self.blinks:
+            if int(b.start // RATE_BIN_S) < len(counts):
+                counts[int(b.start // RATE_BIN_S)] += 1
+        times = tuple((k + 0.5) * RATE_BIN_S for k in range(len(counts)))
+        values = tuple(round(60.0 * c / v, 1) if v >= 0.6 * RATE_BIN_S else None
+                       for c, v in zip(counts, self._visible_s))
+        return (Series("blinks_per_minute", "Blinks per minute", "/min", times, values, lower=0.0, upper=60.0),)
+
+    def _count_visible(self, t: float) -> None:
+        step = 0.0 if self._last_t is None else min(t - self._last_t, _MAX_GAP_S)
+        self._last_t = t
+        k = int(t // RATE_BIN_S)
+        while len(self._visible_s) <= k:
+            self._visible_s.append(0.0)
+        self._visible_s[k] += step
 
     def _end_open_span(self, end: float) -> list[Indicator]:
         start, frames = self._open_since, self._open_frames

@@ -107,6 +107,10 @@ class PulseAnalyzer(Analyzer):
                    tuple(round(w.overall.snr_db, 1) if not w.verdict.startswith("cannot") else None
                          for w in self.windows),
                    limits=(self.options.liveness.pulse_snr_db,)),
+            Series("pulse_region_gap_bpm", "Forehead against cheeks heart rate", "bpm", times,
+                   tuple(round(abs(w.forehead.bpm - w.cheeks.bpm), 1) if not w.verdict.startswith("cannot")
+                         else None for w in self.windows),
+                   lower=0.0, limits=(self.options.liveness.pulse_mismatch_bpm,)),
         )
 
     def _judge(self, start: float, end: float) -> list[Indicator]:

@@ -22,7 +22,7 @@ MOTION_LOOKBACK_S = 0.5
 MOTION_MAD = 1.5  # a run whose face changes less than this in half a second is not moving: not judged
 COPY_TO_MOTION = 0.35  # the copy must be this much closer than the face's own half-second change
 LAG_TOLERANCE_S = 0.15
-_MAX_MISSES = 2
+MAX_GAP_S = 0.6  # a run survives this long without a confirmed match (fast motion, a sampling phase shift)
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,6 @@ class _Run:
     frames: list[tuple[float, int, float, int]] = field(default_factory=list)  # t, index, earlier t, earlier index
     match: list[float] = field(default_factory=list)
     motion: list[float] = field(default_factory=list)
-    misses: int = 0
 
 
 _KEY_SIDE = THUMB // 2  # candidates are searched on 8x8 keys (a quarter of the memory traffic)
@@ -137,10 +136,8 @@ class LoopFinder:
                 self._start(lag)
             self._extend(t, index, slot, mad, motion)
             return None
-        if run is not None:
-            run.misses += 1
-            if run.misses > _MAX_MISSES:
-                return self.finish()
+        if run is not None and t - run.frames[-1][0] > MAX_GAP_S:
+            return self.finish()
         return None
 
     def _start(self, lag: float) -> None:
@@ -153,7 +150,6 @@ class LoopFinder:
         run.match.append(mad)
         if motion is not None:
             run.motion.append(motion)
-        run.misses = 0
 
 
 def _as_loop(run: _Run | None, min_s: float) -> LoopRun | None:

@@ -80,3 +80,13 @@ def test_only_the_window_is_judged_and_an_unreached_window_is_reported() -> None
     found = run(ChallengeAnalyzer(opts), challenge_frames(yaws))
     assert [i.measurements["performed"] for i in found] == [1.0, 0.0]
     assert found[1].start == 100.0 and "ended before" in found[1].reason
+
+
+def test_blink_rate_series_counts_blinks_per_minute_where_the_eyes_were_seen() -> None:
+    analyzer = BlinkAnalyzer(AnalysisOptions())
+    visible = blinking(20.0, [1.0, 4.0, 7.0, 12.0])
+    turned = blinking(10.0, [], yaw=60.0)
+    turned = [frame(f.t + 20.0, f.faces) for f in turned]
+    run(analyzer, visible + turned)
+    (series,) = analyzer.series()
+    assert abs(series.values[0] - 18.0) < 0.5 and abs(series.values[1] - 6.0) < 0.5 and series.values[2] is None
