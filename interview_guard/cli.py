@@ -23,6 +23,15 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("--debug", action="store_true", help="show debug logs and full tracebacks")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
     _add_analyze(sub)
+    c = sub.add_parser("check-profile", help="check a candidate's application: phone, dates, e-mail, links",
+                       description="Check a JSON Resume (or a .txt/.pdf résumé, read as best effort) for red flags "
+                                   "before any interview: phone number validity, type and region; timelines; "
+                                   "e-mail and profile links. Exit 0 with or without findings, 2 for a file that "
+                                   "cannot be read.")
+    c.add_argument("profile", type=Path, help="the profile file")
+    c.add_argument("--json", action="store_true", help="print a JSON list of findings (check, field, reason, ...)")
+    c.add_argument("--today", type=_iso_date, default=None, metavar="YYYY-MM-DD",
+                   help="judge dates as of this day (default: today)")
     m = sub.add_parser("models", help="list the model files and whether each is found and intact",
                        description="List every model in the manifest: where it was found and whether its sha256 matches.")
     m.add_argument("--json", action="store_true", help="print a JSON array instead of a table")
@@ -60,6 +69,9 @@ def _add_analyze(sub: argparse._SubParsersAction) -> None:
     a.add_argument("--challenge", action="append", default=[], type=_time_span, metavar="START-END",
                    help="a span (seconds or m:ss, e.g. 1:30-1:50) when the candidate was asked to turn the head "
                         "left and right, look up and pass a hand across the face; may be repeated")
+    a.add_argument("--profile", type=Path, default=None, metavar="FILE",
+                   help="the candidate's JSON Resume (.json), or a .txt/.pdf résumé read as best effort: its "
+                        "phone, dates, e-mail and links are checked too (profile_* indicators)")
     a.add_argument("--no-report", action="store_true", help="write summary.json only")
     a.add_argument("--quiet", action="store_true", help="no progress bar")
     a.add_argument("--json", action="store_true", help="also print summary.json to stdout")
@@ -78,7 +90,8 @@ def _options_from_args(args: argparse.Namespace):
                                  match_threshold=args.match_threshold),
         lip_sync=LipSyncOptions(enabled=not (args.no_speech or args.no_lip_sync),
                                 offset_threshold_s=args.av_offset_threshold / 1000.0),
-        liveness=LivenessOptions(enabled=not args.no_liveness, challenges=tuple(args.challenge)))
+        liveness=LivenessOptions(enabled=not args.no_liveness, challenges=tuple(args.challenge)),
+        profile=str(args.profile) if args.profile else "")
 
 
 def _time_span(text: str) -> tuple[float, float]:
@@ -96,6 +109,33 @@ def _time_span(text: str) -> tuple[float, float]:
     if not 0 <= start < end:
         raise argparse.ArgumentTypeError(f"{text!r}: the span must start at 0 s or later and end after it starts")
     return start, end
+
+
+def _iso_date(text: str):
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-23") from None
+
+
+def _cmd_check_profile(args: argparse.Namespace) -> int:
+    from interview_guard.profile.checks import check_profile
+    from interview_guard.profile.load import load_profile
+
+    profile = load_profile(args.profile)
+    findings = check_profile(profile, args.today)
+    if args.json:
+        print(json.dumps([f.to_dict() for f in findings], indent=2, ensure_ascii=False))
+        return 0
+    missing = [k for k in ("name", "email", "phone", "work", "education") if k not in profile.found] \
+        if not args.profile.suffix.lower() == ".json" else []
+    print(f"{args.profile.name}: {len(findings)} finding(s)"
+          + (f"; not found in the text: {', '.join(missing)}" if missing else ""))
+    for f in findings:
+        print(f"  - [{f.check}] {f.field}: {f.reason}")
+    return 0
 
 
 def _cmd_analyze(args: argparse.Namespace) -> int:
@@ -147,7 +187,8 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
     try:
-        return {"analyze": _cmd_analyze, "models": _cmd_models}[args.command](args)
+        commands = {"analyze": _cmd_analyze, "models": _cmd_models, "check-profile": _cmd_check_profile}
+        return commands[args.command](args)
     except UserError as e:
         if args.debug:
             raise

@@ -41,6 +41,11 @@ CHECK_WEIGHTS: dict[str, float] = {
     "face_swap_seam": 0.7,
     "face_flicker": 0.5,
     "challenge": 0.8,
+    # Application red flags: questions to ask, each with an innocent explanation more often than not.
+    "profile_phone": 0.4,
+    "profile_timeline": 0.4,
+    "profile_email": 0.3,
+    "profile_links": 0.3,
 }
 DEFAULT_WEIGHT = 0.5
 HIGH_AT = 0.6

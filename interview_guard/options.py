@@ -198,6 +198,7 @@ class AnalysisOptions:
     identity: IdentityOptions = field(default_factory=IdentityOptions)
     lip_sync: LipSyncOptions = field(default_factory=LipSyncOptions)
     liveness: LivenessOptions = field(default_factory=LivenessOptions)
+    profile: str = ""  # the candidate's JSON Resume (or text/PDF résumé) whose claims are checked too
 
     def __post_init__(self) -> None:
         _verify(self)

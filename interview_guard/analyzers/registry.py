@@ -9,6 +9,7 @@ from interview_guard.analyzers.face_identity import FaceIdentityAnalyzer
 from interview_guard.analyzers.face_swap import FaceSwapAnalyzer
 from interview_guard.analyzers.face_presence import FacePresenceAnalyzer
 from interview_guard.analyzers.lip_sync import LipSyncAnalyzer
+from interview_guard.analyzers.profile import ProfileAnalyzer
 from interview_guard.analyzers.pulse import PulseAnalyzer
 from interview_guard.analyzers.replay import ReplayAnalyzer
 from interview_guard.analyzers.several_faces import SeveralFacesAnalyzer
@@ -26,6 +27,7 @@ ANALYZERS: tuple[type[Analyzer], ...] = (
     ReplayAnalyzer,
     FaceSwapAnalyzer,
     ChallengeAnalyzer,
+    ProfileAnalyzer,
 )
 
 

@@ -1,0 +1,30 @@
+"""`profile_*`: the application's own red flags, reported with the session (no media needed)."""
+
+from __future__ import annotations
+
+from interview_guard.analyzers.core import Analyzer, Evidence, Indicator
+from interview_guard.options import AnalysisOptions
+from interview_guard.profile.checks import PROFILE_CHECKS, ProfileFinding, check_profile
+from interview_guard.profile.load import load_profile
+
+
+class ProfileAnalyzer(Analyzer):
+    checks = PROFILE_CHECKS
+
+    @classmethod
+    def runs_with(cls, options: AnalysisOptions) -> bool:
+        return bool(options.profile)
+
+    def __init__(self, options: AnalysisOptions) -> None:
+        super().__init__(options)
+        self.profile = load_profile(options.profile)  # a malformed profile stops the run before any work
+        self.findings = check_profile(self.profile)
+
+    def finish(self, end_time: float) -> list[Indicator]:
+        return [_indicator(f, self.profile.source) for f in self.findings]
+
+
+def _indicator(f: ProfileFinding, source: str) -> Indicator:
+    return Indicator(check=f.check, start=0.0, end=0.0, score=f.score, confidence=f.confidence,
+                     reason=f"Profile {f.field}: {f.reason}",
+                     evidence=(Evidence(start=0.0, end=0.0, note=f"{source}: {f.field} = {' / '.join(f.values)}"),))
