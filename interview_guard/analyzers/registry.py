@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from interview_guard.analyzers.blinks import BlinkAnalyzer
 from interview_guard.analyzers.challenge import ChallengeAnalyzer
+from interview_guard.analyzers.claims import ClaimsAnalyzer
 from interview_guard.analyzers.core import Analyzer
 from interview_guard.analyzers.face_identity import FaceIdentityAnalyzer
 from interview_guard.analyzers.face_swap import FaceSwapAnalyzer
@@ -28,6 +29,7 @@ ANALYZERS: tuple[type[Analyzer], ...] = (
     FaceSwapAnalyzer,
     ChallengeAnalyzer,
     ProfileAnalyzer,
+    ClaimsAnalyzer,
 )
 
 

@@ -1,0 +1,47 @@
+"""`claim_contradiction`: the candidate's spoken history against their own profile, quoted with times."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from interview_guard.analyzers.core import Analyzer, Evidence, Indicator
+from interview_guard.options import AnalysisOptions
+from interview_guard.profile.load import load_profile
+from interview_guard.speech.core import TranscriptSegment
+from interview_guard.transcript.claims import Contradiction, find_contradictions
+
+
+class ClaimsAnalyzer(Analyzer):
+    checks = ("claim_contradiction",)
+
+    @classmethod
+    def runs_with(cls, options: AnalysisOptions) -> bool:
+        return bool(options.profile) and options.speech.enabled
+
+    def __init__(self, options: AnalysisOptions) -> None:
+        super().__init__(options)
+        self.profile = load_profile(options.profile)
+        self._year = dt.date.today().year
+        self._seen: set[tuple[str, str]] = set()
+
+    def on_speech(self, segment: TranscriptSegment) -> list[Indicator]:
+        out = []
+        for c in find_contradictions(self.profile, [segment], self._year):
+            if (c.field, c.said) not in self._seen:
+                self._seen.add((c.field, c.said))
+                out.append(_indicator(c))
+        return out
+
+
+def _indicator(c: Contradiction) -> Indicator:
+    s = c.sentence
+    heard = sum(w.probability for w in s.words) / len(s.words)
+    return Indicator(
+        check="claim_contradiction", start=round(s.start, 3), end=round(s.end, 3), score=0.7,
+        confidence=round(min(0.9, 0.9 * heard), 3),
+        reason=(f"At {s.start:.1f} s the candidate said they {c.said} (\"{s.text}\"); the profile says "
+                f"{c.profile_says} ({c.field}). Speech recognition can mishear a year or a name: listen to "
+                f"the moment, then ask which is right."),
+        evidence=(Evidence(start=round(s.start, 3), end=round(s.end, 3), words=s.text,
+                           note=f"profile {c.field}: {c.profile_says}"),),
+        measurements={"word_probability": round(heard, 3)})

@@ -1,0 +1,1 @@
+"""Transcript checks: what the candidate says, how and when."""
