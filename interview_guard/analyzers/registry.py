@@ -12,6 +12,7 @@ from interview_guard.analyzers.face_presence import FacePresenceAnalyzer
 from interview_guard.analyzers.lip_sync import LipSyncAnalyzer
 from interview_guard.analyzers.profile import ProfileAnalyzer
 from interview_guard.analyzers.pulse import PulseAnalyzer
+from interview_guard.analyzers.reading_gaze import ReadingGazeAnalyzer
 from interview_guard.analyzers.replay import ReplayAnalyzer
 from interview_guard.analyzers.several_faces import SeveralFacesAnalyzer
 from interview_guard.analyzers.speech_without_face import SpeechWithoutFaceAnalyzer
@@ -30,6 +31,7 @@ ANALYZERS: tuple[type[Analyzer], ...] = (
     ChallengeAnalyzer,
     ProfileAnalyzer,
     ClaimsAnalyzer,
+    ReadingGazeAnalyzer,
 )
 
 
