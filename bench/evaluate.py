@@ -269,6 +269,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--quick", action="store_true", help="only 4 clips in the faces table")
     p.add_argument("--no-identity", action="store_true", help="skip the face-consistency tables")
     p.add_argument("--no-lip-sync", action="store_true", help="skip the lip-sync tables (eval_lip_sync.py)")
+    p.add_argument("--no-liveness", action="store_true", help="skip the liveness tables (eval_liveness.py)")
+    p.add_argument("--no-claims", action="store_true", help="skip the spoken-claims table (eval_claims.py)")
     return p.parse_args(argv)
 
 
@@ -285,6 +287,13 @@ def main(argv: list[str] | None = None) -> None:
         if not args.no_lip_sync:
             import eval_lip_sync  # beside this script
             eval_lip_sync.lip_sync_tables(media, Path(tmp), table)
+        if not args.no_liveness:
+            import eval_liveness  # beside this script
+            eval_liveness.liveness_tables(media, Path(tmp), table, quick=args.quick)
+        if not args.no_claims:
+            import eval_claims  # beside this script
+            print("### Spoken claims against the profile\n")
+            eval_claims.claims_table(Path(tmp), table)
     mean_wer = sum(wers) / max(1, len(wers))
     print(f"TOTAL: {tally.clips} recordings analysed, synthetic checks {tally.passed} PASS / {tally.failed} FAIL, "
           f"mean WER {mean_wer:.1%}, {time.perf_counter() - started:.0f} s")

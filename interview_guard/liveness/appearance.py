@@ -2,8 +2,8 @@
 
 The analyzers never see images: per frame they get a FramePicture (a tiny grey thumbnail
 and the light level around the faces) and per face a FaceAppearance (mean skin colour of
-three regions for the pulse, a face thumbnail for loops and occlusion, and texture
-statistics of the swap region against the forehead for seams). A few kilobytes per frame,
+three regions for the pulse, a face thumbnail for loops and occlusion, and on analysed frames the
+detail and outline-edge statistics for seams). A few kilobytes per frame,
 so queues and histories stay small.
 """
 
@@ -38,9 +38,6 @@ class FaceAppearance:
     skin_px: pixels in the smallest of those regions (what the pulse has to average).
     thumb: (16, 16) float32 grey face crop, box-aligned (loops, occlusion).
     luma: mean grey level of the skin regions.
-    texture_ratio: log of Laplacian energy inside the swap region's cheeks over the forehead's.
-    noise_ratio: log of the fine-noise level (grey minus its 3x3 median) cheeks over forehead.
-    chroma_delta: Lab (a, b) distance between cheeks and forehead.
     edge_ratio: log of gradient strength on the swap region's outline over the strength just
         inside and outside it (a pasted face leaves an edge there).
     detail_ratio: log of the strongest gradients (90th percentile) around the eyes, brows and lips
@@ -52,11 +49,8 @@ class FaceAppearance:
     skin_px: int
     thumb: np.ndarray
     luma: float
-    texture_ratio: float
-    noise_ratio: float
-    chroma_delta: float
-    edge_ratio: float
-    detail_ratio: float
+    edge_ratio: float = float("nan")  # NaN on the extra full-rate frames (only analysed frames need it)
+    detail_ratio: float = float("nan")
 
 
 @dataclass(frozen=True)
@@ -86,8 +80,9 @@ def face_pixel_box(landmarks: np.ndarray, size: tuple[int, int]) -> tuple[int, i
     return (int(max(0, xs.min())), int(max(0, ys.min())), int(min(w, xs.max() + 1)), int(min(h, ys.max() + 1)))
 
 
-def measure_face(image: np.ndarray, landmarks: np.ndarray) -> FaceAppearance:
-    """Statistics of one face; `landmarks` normalised (478, 3) as MediaPipe gives them."""
+def measure_face(image: np.ndarray, landmarks: np.ndarray, texture: bool = True) -> FaceAppearance:
+    """Statistics of one face; `landmarks` normalised (478, 3) as MediaPipe gives them. texture=False
+    skips the edge and detail statistics (the costly part), which only analysed frames need."""
     h, w = image.shape[:2]
     xy = landmarks[:, :2] * np.array([w, h], dtype=np.float32)
     x0, y0, x1, y1 = face_pixel_box(landmarks, (w, h))
@@ -102,12 +97,13 @@ def measure_face(image: np.ndarray, landmarks: np.ndarray) -> FaceAppearance:
     for i, m in enumerate(masks):
         if sizes[i] >= _MIN_REGION_PX:
             skin[i] = crop[m].mean(axis=0)
-    texture, noise, chroma, edge = _seam_statistics(crop, grey, local, masks)
-    detail = _detail_ratio(image, xy)
     luma = float(np.nanmean(skin @ np.array([0.299, 0.587, 0.114], np.float32))) if np.isfinite(skin).any() else 0.0
-    return FaceAppearance(skin_rgb=skin, skin_px=min(sizes), thumb=_face_thumb(grey), luma=luma,
-                          texture_ratio=texture, noise_ratio=noise, chroma_delta=chroma, edge_ratio=edge,
-                          detail_ratio=detail)
+    appearance = FaceAppearance(skin_rgb=skin, skin_px=min(sizes), thumb=_face_thumb(grey), luma=luma)
+    if texture and crop.size:
+        appearance = FaceAppearance(skin_rgb=skin, skin_px=min(sizes), thumb=appearance.thumb, luma=luma,
+                                    edge_ratio=_edge_ratio(grey.astype(np.float32), local),
+                                    detail_ratio=_detail_ratio(image, xy))
+    return appearance
 
 
 def _hull_mask(shape: tuple[int, ...], xy: np.ndarray, region: tuple[int, ...]) -> np.ndarray:
@@ -119,22 +115,6 @@ def _hull_mask(shape: tuple[int, ...], xy: np.ndarray, region: tuple[int, ...]) 
 
 def _face_thumb(grey: np.ndarray) -> np.ndarray:
     return cv2.resize(grey, (THUMB, THUMB), interpolation=cv2.INTER_AREA).astype(np.float32)
-
-
-def _seam_statistics(crop: np.ndarray, grey: np.ndarray, xy: np.ndarray,
-                     masks: list[np.ndarray]) -> tuple[float, float, float, float]:
-    """Cheeks (inside a swap) against the forehead (outside it), and the swap outline's edge."""
-    forehead, cheeks = masks[0], masks[1] | masks[2]
-    if forehead.sum() < _MIN_REGION_PX or cheeks.sum() < _MIN_REGION_PX:
-        return (float("nan"),) * 4
-    g = grey.astype(np.float32)
-    lap = np.abs(cv2.Laplacian(g, cv2.CV_32F, ksize=3))
-    fine = np.abs(g - cv2.medianBlur(grey, 3).astype(np.float32))
-    texture = float(np.log((lap[cheeks].mean() + 1e-3) / (lap[forehead].mean() + 1e-3)))
-    noise = float(np.log((fine[cheeks].mean() + 1e-3) / (fine[forehead].mean() + 1e-3)))
-    lab = cv2.cvtColor(crop, cv2.COLOR_RGB2LAB).astype(np.float32)
-    chroma = float(np.linalg.norm(lab[cheeks][:, 1:].mean(axis=0) - lab[forehead][:, 1:].mean(axis=0)))
-    return texture, noise, chroma, _edge_ratio(g, xy)
 
 
 def _edge_ratio(g: np.ndarray, xy: np.ndarray) -> float:

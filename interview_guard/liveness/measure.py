@@ -13,5 +13,6 @@ def with_appearance(frame: VideoFrame, faces: FaceFrame) -> FaceFrame:
     """The same FaceFrame with a FramePicture and every face's FaceAppearance."""
     size = (frame.image.shape[1], frame.image.shape[0])
     boxes = [face_pixel_box(f.landmarks, size) for f in faces.faces]
-    observed = tuple(replace(f, appearance=measure_face(frame.image, f.landmarks)) for f in faces.faces)
+    observed = tuple(replace(f, appearance=measure_face(frame.image, f.landmarks, texture=frame.analysed))
+                     for f in faces.faces)
     return replace(faces, faces=observed, picture=measure_picture(frame.image, boxes))

@@ -38,8 +38,7 @@ def observation(t: float, landmarks: np.ndarray | None = None, blend: np.ndarray
     appearance = FaceAppearance(
         skin_rgb=np.full((3, 3), 120.0, np.float32) if skin_rgb is None else skin_rgb, skin_px=2000,
         thumb=np.full((THUMB, THUMB), 100.0, np.float32) if face_thumb is None else face_thumb,
-        luma=120.0, texture_ratio=0.3, noise_ratio=0.3, chroma_delta=2.0, edge_ratio=edge_ratio,
-        detail_ratio=0.0)
+        luma=120.0, edge_ratio=edge_ratio, detail_ratio=0.0)
     return FaceObservation(t=t, frame_index=int(round(t * 30)), track_id=1,
                            box=(float(xs.min()), float(ys.min()), float(xs.max()), float(ys.max())),
                            landmarks=lm, blendshapes=np.zeros(52, np.float32) if blend is None else blend,
