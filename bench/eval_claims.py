@@ -19,6 +19,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.tables import print_table  # noqa: E402
 from interview_guard.options import (AnalysisOptions, IdentityOptions, LipSyncOptions,  # noqa: E402
                                      LivenessOptions)
 from interview_guard.pipeline import analyze_recording  # noqa: E402
@@ -80,16 +81,8 @@ def claims_table(tmp: Path, table: Table) -> dict[str, float]:
     return {"caught": caught / max(1, planted), "false_alarms": false_alarms / max(1, agreeing)}
 
 
-def _print_table(header: list[str], rows: list[list[Any]]) -> None:
-    print("| " + " | ".join(header) + " |")
-    print("|" + "---|" * len(header))
-    for r in rows:
-        print("| " + " | ".join(str(c) for c in r) + " |")
-    print(flush=True)
-
-
 if __name__ == "__main__":
     if not (shutil.which("espeak-ng") and shutil.which("ffmpeg")):
         sys.exit("needs espeak-ng and ffmpeg (apt-get install espeak-ng ffmpeg)")
     with tempfile.TemporaryDirectory(prefix="ig-claims-") as tmp_dir:
-        claims_table(Path(tmp_dir), _print_table)
+        claims_table(Path(tmp_dir), print_table)

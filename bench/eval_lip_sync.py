@@ -19,8 +19,11 @@ from pathlib import Path
 from statistics import median
 from typing import Any
 
-from interview_guard.options import AnalysisOptions, IdentityOptions, LipSyncOptions, SpeechOptions
-from interview_guard.pipeline import analyze_recording
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.tables import print_table  # noqa: E402
+from interview_guard.options import AnalysisOptions, IdentityOptions, LipSyncOptions, SpeechOptions  # noqa: E402
+from interview_guard.pipeline import analyze_recording  # noqa: E402
 
 SHIFTS_MS = (0, -800, -400, -200, -80, 80, 200, 400, 800)
 FRAME_MS = 40.0  # one frame at 25 fps: the aim
@@ -152,14 +155,6 @@ def lip_sync_tables(media: Path, tmp: Path, table: Table) -> dict[str, float]:
     return result
 
 
-def _print_table(header: list[str], rows: list[list[Any]]) -> None:
-    print("| " + " | ".join(header) + " |")
-    print("|" + "---|" * len(header))
-    for r in rows:
-        print("| " + " | ".join(str(c) for c in r) + " |")
-    print()
-
-
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--media", default=str(Path(__file__).resolve().parents[2] / "shared" / "media"))
@@ -167,4 +162,4 @@ if __name__ == "__main__":
     if not media_path.is_dir():
         sys.exit(f"media folder not found: {media_path} (pass --media DIR)")
     with tempfile.TemporaryDirectory(prefix="ig-lipsync-") as tmp_dir:
-        lip_sync_tables(media_path, Path(tmp_dir), _print_table)
+        lip_sync_tables(media_path, Path(tmp_dir), print_table)

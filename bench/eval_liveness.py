@@ -21,6 +21,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.tables import print_table  # noqa: E402
 from bench.manipulations import crude_face_swap, looped, still_photo_video, with_frozen_stretches  # noqa: E402
 from interview_guard.analyzers.registry import ANALYZERS  # noqa: E402
 from interview_guard.options import (AnalysisOptions, IdentityOptions, LipSyncOptions,  # noqa: E402
@@ -140,14 +141,6 @@ def liveness_tables(media: Path, tmp: Path, table: Table, quick: bool = False) -
     challenge_table(media, table)
 
 
-def _print_table(header: list[str], rows: list[list[Any]]) -> None:
-    print("| " + " | ".join(header) + " |")
-    print("|" + "---|" * len(header))
-    for r in rows:
-        print("| " + " | ".join(str(c) for c in r) + " |")
-    print(flush=True)
-
-
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--media", default=str(Path(__file__).resolve().parents[2] / "shared" / "media"))
@@ -157,4 +150,4 @@ if __name__ == "__main__":
     if not media_path.is_dir():
         sys.exit(f"media folder not found: {media_path} (pass --media DIR)")
     with tempfile.TemporaryDirectory(prefix="ig-liveness-") as tmp_dir:
-        liveness_tables(media_path, Path(tmp_dir), _print_table, args.quick)
+        liveness_tables(media_path, Path(tmp_dir), print_table, args.quick)

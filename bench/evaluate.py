@@ -21,9 +21,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from interview_guard.errors import MediaError
-from interview_guard.options import AnalysisOptions, SpeechOptions
-from interview_guard.pipeline import analyze_recording
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.tables import print_table as table  # noqa: E402
+from interview_guard.errors import MediaError  # noqa: E402
+from interview_guard.options import AnalysisOptions, SpeechOptions  # noqa: E402
+from interview_guard.pipeline import analyze_recording  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 FACE_FOLDERS = ("talking_head_real", "face_motion", "manipulated")
@@ -63,14 +66,6 @@ def analyze(path: Path, speech: bool = True) -> tuple[dict[str, Any], bool]:
                 raise
     options = AnalysisOptions(speech=SpeechOptions(enabled=False))
     return analyze_recording(path, options, progress=False).to_dict(), False
-
-
-def table(header: list[str], rows: list[list[Any]]) -> None:
-    print("| " + " | ".join(header) + " |")
-    print("|" + "---|" * len(header))
-    for r in rows:
-        print("| " + " | ".join(str(c).replace("|", "/") for c in r) + " |")
-    print()
 
 
 def indicators_text(summary: dict[str, Any]) -> str:

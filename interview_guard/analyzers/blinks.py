@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from interview_guard.analyzers.core import Analyzer, Evidence, Indicator, Series
+from interview_guard.analyzers.core import Evidence, Indicator, LivenessAnalyzer, Series
 from interview_guard.faces.core import FaceFrame
 from interview_guard.options import AnalysisOptions
 
@@ -36,13 +36,9 @@ class Blink:
     frame_index: int
 
 
-class BlinkAnalyzer(Analyzer):
+class BlinkAnalyzer(LivenessAnalyzer):
     checks = ("blink_anomaly",)
     full_rate = True
-
-    @classmethod
-    def runs_with(cls, options: AnalysisOptions) -> bool:
-        return options.liveness.enabled
 
     def __init__(self, options: AnalysisOptions) -> None:
         super().__init__(options)

@@ -111,3 +111,11 @@ class Analyzer:
     def series(self) -> tuple[Series, ...]:
         """Measurements over time for the report (after finish)."""
         return ()
+
+
+class LivenessAnalyzer(Analyzer):
+    """A liveness or deepfake signal: runs unless liveness is turned off (--no-liveness)."""
+
+    @classmethod
+    def runs_with(cls, options: AnalysisOptions) -> bool:
+        return options.liveness.enabled

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from interview_guard.analyzers.core import Analyzer, Evidence, Indicator, Series
+from interview_guard.analyzers.core import Evidence, Indicator, LivenessAnalyzer, Series
 from interview_guard.analyzers.spans import clamp01
 from interview_guard.faces.core import FaceFrame
 from interview_guard.options import AnalysisOptions
@@ -50,13 +50,9 @@ class SwapWindow:
     frames: tuple[tuple[float, int], ...]
 
 
-class FaceSwapAnalyzer(Analyzer):
+class FaceSwapAnalyzer(LivenessAnalyzer):
     checks = ("face_swap_seam", "face_flicker")
     full_rate = True
-
-    @classmethod
-    def runs_with(cls, options: AnalysisOptions) -> bool:
-        return options.liveness.enabled
 
     def __init__(self, options: AnalysisOptions) -> None:
         super().__init__(options)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from interview_guard.analyzers.core import Analyzer, Evidence, Indicator, Series
+from interview_guard.analyzers.core import Evidence, Indicator, LivenessAnalyzer, Series
 from interview_guard.faces.core import FaceFrame
 from interview_guard.liveness.pulse import PulseEstimate, chrom_signal, estimate_pulse, pos_signal, resample
 from interview_guard.options import AnalysisOptions
@@ -57,13 +57,9 @@ class PulseWindow:
     frame_index: int
 
 
-class PulseAnalyzer(Analyzer):
+class PulseAnalyzer(LivenessAnalyzer):
     checks = ("no_pulse", "pulse_mismatch")
     full_rate = True
-
-    @classmethod
-    def runs_with(cls, options: AnalysisOptions) -> bool:
-        return options.liveness.enabled
 
     def __init__(self, options: AnalysisOptions) -> None:
         super().__init__(options)

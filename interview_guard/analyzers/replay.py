@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from interview_guard.analyzers.core import Analyzer, Evidence, Indicator
+from interview_guard.analyzers.core import Evidence, Indicator, LivenessAnalyzer
 from interview_guard.analyzers.spans import SpanBuilder, clamp01, span_evidence
 from interview_guard.faces.core import FaceFrame, FaceObservation
 from interview_guard.liveness.loops import LoopFinder, LoopRun
@@ -54,12 +54,8 @@ class _StillWindow:
     jaws: list[float] = field(default_factory=list)
 
 
-class ReplayAnalyzer(Analyzer):
+class ReplayAnalyzer(LivenessAnalyzer):
     checks = ("frozen_video", "replay_loop", "still_image")
-
-    @classmethod
-    def runs_with(cls, options: AnalysisOptions) -> bool:
-        return options.liveness.enabled
 
     def __init__(self, options: AnalysisOptions) -> None:
         super().__init__(options)
