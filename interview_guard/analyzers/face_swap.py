@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from interview_guard.analyzers.core import Evidence, Indicator, LivenessAnalyzer, Series
-from interview_guard.analyzers.spans import clamp01
+from interview_guard.analyzers.spans import WindowRuns, clamp01
 from interview_guard.faces.core import FaceFrame
 from interview_guard.options import AnalysisOptions
 
@@ -58,7 +58,7 @@ class FaceSwapAnalyzer(LivenessAnalyzer):
         super().__init__(options)
         self._open: _Window | None = None
         self.windows: list[SwapWindow] = []
-        self._runs: dict[str, list[SwapWindow]] = {"face_swap_seam": [], "face_flicker": []}
+        self._runs = WindowRuns(self.checks, _SUSTAIN)
 
     def on_faces(self, frame: FaceFrame) -> list[Indicator]:
         out: list[Indicator] = []
@@ -84,9 +84,7 @@ class FaceSwapAnalyzer(LivenessAnalyzer):
         if self._open is not None and end_time - self._open.start >= 0.5 * WINDOW_S:
             out += self._judge(self._open, end_time)
         self._open = None
-        for check in self._runs:
-            out += self._close(check)
-        return out
+        return out + [_indicator(check, run) for check, run in self._runs.finish()]
 
     def series(self) -> tuple[Series, ...]:
         times = tuple(round((w.start + w.end) / 2, 3) for w in self.windows)
@@ -104,21 +102,14 @@ class FaceSwapAnalyzer(LivenessAnalyzer):
             else None
         window = SwapWindow(w.start, end, detail, _flicker(w), tuple(w.frames))
         self.windows.append(window)
-        out = []
         seam = detail is not None and not DETAIL_BAND[0] <= detail <= DETAIL_BAND[1]
         flicker = window.flicker is not None and window.flicker > FLICKER_GREY
-        for check, hit in (("face_swap_seam", seam), ("face_flicker", flicker)):
-            if hit:
-                self._runs[check].append(window)
-            else:
-                out += self._close(check)
-        return out
+        return [_indicator(check, run) for check, run in
+                self._runs.add(window, {"face_swap_seam": seam, "face_flicker": flicker})]
 
-    def _close(self, check: str) -> list[Indicator]:
-        run, self._runs[check] = self._runs[check], []
-        if not run or len(run) < min(_SUSTAIN, len(self.windows)):
-            return []
-        return [_seam(run) if check == "face_swap_seam" else _flicker_indicator(run)]
+
+def _indicator(check: str, run: list[SwapWindow]) -> Indicator:
+    return _seam(run) if check == "face_swap_seam" else _flicker_indicator(run)
 
 
 def _flicker(w: _Window) -> float | None:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from interview_guard.analyzers.core import Evidence, Indicator, LivenessAnalyzer, Series
+from interview_guard.analyzers.spans import WindowRuns
 from interview_guard.faces.core import FaceFrame
 from interview_guard.liveness.pulse import PulseEstimate, chrom_signal, estimate_pulse, pos_signal, resample
 from interview_guard.options import AnalysisOptions
@@ -68,7 +69,7 @@ class PulseAnalyzer(LivenessAnalyzer):
         self._samples: deque[_Sample] = deque(maxlen=int(lv.pulse_window_s * 60) + 1)
         self._next_window = lv.pulse_window_s
         self.windows: list[PulseWindow] = []
-        self._runs: dict[str, list[PulseWindow]] = {"no pulse": [], "mismatch": []}
+        self._runs = WindowRuns(("no pulse", "mismatch"), _SUSTAIN)
 
     def on_faces(self, frame: FaceFrame) -> list[Indicator]:
         face = max(frame.faces, key=lambda f: f.area, default=None)
@@ -89,9 +90,8 @@ class PulseAnalyzer(LivenessAnalyzer):
         out = []
         if not self.windows and end_time >= 0.6 * self._window_s:  # a short recording is judged whole
             out += self._judge(0.0, end_time)
-        for verdict in self._runs:
-            out += self._close(verdict)
-        return out
+        return out + [_no_pulse(run) if verdict == "no pulse" else _mismatch(run)
+                      for verdict, run in self._runs.finish()]
 
     def series(self) -> tuple[Series, ...]:
         times = tuple(round((w.start + w.end) / 2, 3) for w in self.windows)
@@ -113,20 +113,8 @@ class PulseAnalyzer(LivenessAnalyzer):
         window = _judge_window([s for s in self._samples if start <= s.t <= end], start, end,
                                self.options.liveness.pulse_snr_db, self.options.liveness.pulse_mismatch_bpm)
         self.windows.append(window)
-        out = []
-        for verdict in self._runs:
-            if window.verdict == verdict:
-                self._runs[verdict].append(window)
-            else:
-                out += self._close(verdict)
-        return out
-
-    def _close(self, verdict: str) -> list[Indicator]:
-        run, self._runs[verdict] = self._runs[verdict], []
-        # A short recording with fewer windows than _SUSTAIN is judged on all it has.
-        if not run or len(run) < min(_SUSTAIN, len(self.windows)):
-            return []
-        return [_no_pulse(run) if verdict == "no pulse" else _mismatch(run)]
+        return [_no_pulse(run) if verdict == "no pulse" else _mismatch(run)
+                for verdict, run in self._runs.add(window, {window.verdict: True})]
 
 
 def _judge_window(samples: list[_Sample], start: float, end: float, snr_db: float,

@@ -80,3 +80,34 @@ def span_evidence(span: Span, note: str = "", words: str = ""):  # -> Evidence
 
 def clamp01(x: float) -> float:
     return max(0.0, min(1.0, x))
+
+
+class WindowRuns:
+    """Runs of consecutive windows that share a finding, per finding name.
+
+    `add(window, hits)` files the window under each finding it shows and closes the runs of the
+    others; a closed run counts when it has `sustain` windows, or every window judged so far
+    (a recording shorter than `sustain` windows is judged on what it has).
+    """
+
+    def __init__(self, names: tuple[str, ...], sustain: int) -> None:
+        self.sustain = sustain
+        self.windows_seen = 0
+        self._runs: dict[str, list] = {n: [] for n in names}
+
+    def add(self, window, hits: dict[str, bool]) -> list[tuple[str, list]]:
+        self.windows_seen += 1
+        closed = []
+        for name, run in self._runs.items():
+            if hits.get(name):
+                run.append(window)
+            elif run := self._close(name):
+                closed.append((name, run))
+        return closed
+
+    def finish(self) -> list[tuple[str, list]]:
+        return [(name, run) for name in self._runs if (run := self._close(name))]
+
+    def _close(self, name: str) -> list:
+        run, self._runs[name] = self._runs[name], []
+        return run if run and len(run) >= min(self.sustain, self.windows_seen) else []
