@@ -48,6 +48,7 @@ CHECK_WEIGHTS: dict[str, float] = {
     "profile_links": 0.3,
     "claim_contradiction": 0.7,
     "reading_gaze": 0.5,
+    "language_switch": 0.5,
 }
 DEFAULT_WEIGHT = 0.5
 HIGH_AT = 0.6

@@ -9,6 +9,7 @@ from interview_guard.analyzers.core import Analyzer
 from interview_guard.analyzers.face_identity import FaceIdentityAnalyzer
 from interview_guard.analyzers.face_swap import FaceSwapAnalyzer
 from interview_guard.analyzers.face_presence import FacePresenceAnalyzer
+from interview_guard.analyzers.language_switch import LanguageSwitchAnalyzer
 from interview_guard.analyzers.lip_sync import LipSyncAnalyzer
 from interview_guard.analyzers.profile import ProfileAnalyzer
 from interview_guard.analyzers.pulse import PulseAnalyzer
@@ -32,6 +33,7 @@ ANALYZERS: tuple[type[Analyzer], ...] = (
     ProfileAnalyzer,
     ClaimsAnalyzer,
     ReadingGazeAnalyzer,
+    LanguageSwitchAnalyzer,
 )
 
 
