@@ -69,7 +69,8 @@ class PulseAnalyzer(LivenessAnalyzer):
         self._samples: deque[_Sample] = deque(maxlen=int(lv.pulse_window_s * 60) + 1)
         self._next_window = lv.pulse_window_s
         self.windows: list[PulseWindow] = []
-        self._runs = WindowRuns(("no pulse", "mismatch"), _SUSTAIN)
+        # Never on fewer than _SUSTAIN windows (about 14 s): one window of rPPG through a codec proves little.
+        self._runs = WindowRuns(("no pulse", "mismatch"), _SUSTAIN, judge_short=False)
 
     def on_faces(self, frame: FaceFrame) -> list[Indicator]:
         face = max(frame.faces, key=lambda f: f.area, default=None)

@@ -86,12 +86,12 @@ class WindowRuns:
     """Runs of consecutive windows that share a finding, per finding name.
 
     `add(window, hits)` files the window under each finding it shows and closes the runs of the
-    others; a closed run counts when it has `sustain` windows, or every window judged so far
-    (a recording shorter than `sustain` windows is judged on what it has).
+    others; a closed run counts when it has `sustain` windows, or (with judge_short) every window
+    judged so far: a recording shorter than `sustain` windows is then judged on what it has.
     """
 
-    def __init__(self, names: tuple[str, ...], sustain: int) -> None:
-        self.sustain = sustain
+    def __init__(self, names: tuple[str, ...], sustain: int, judge_short: bool = True) -> None:
+        self.sustain, self.judge_short = sustain, judge_short
         self.windows_seen = 0
         self._runs: dict[str, list] = {n: [] for n in names}
 
@@ -110,4 +110,5 @@ class WindowRuns:
 
     def _close(self, name: str) -> list:
         run, self._runs[name] = self._runs[name], []
-        return run if run and len(run) >= min(self.sustain, self.windows_seen) else []
+        needed = min(self.sustain, self.windows_seen) if self.judge_short else self.sustain
+        return run if run and len(run) >= needed else []

@@ -26,3 +26,10 @@ def test_a_short_run_in_a_long_recording_does_not_count() -> None:
         runs.add(i, {"a": False})
     runs.add(5, {"a": True})
     assert runs.finish() == []
+
+
+def test_without_judge_short_a_short_recording_needs_the_full_sustain() -> None:
+    runs = WindowRuns(("a",), sustain=3, judge_short=False)
+    runs.add(0, {"a": True})
+    runs.add(1, {"a": True})
+    assert runs.finish() == []
