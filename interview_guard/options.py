@@ -161,7 +161,7 @@ class LivenessOptions:
         pulse_mismatch_bpm: regions with clear pulses further apart than this disagree.
     no_blink_s: eyes visible this long without one blink raises `blink_anomaly`;
         regular_blink_cv: blink intervals more regular than this (std / mean, at least
-        six blinks) do too.
+        ten blinks in a row) do too.
     frozen_min_s: the picture and face standing exactly still this long is `frozen_video`.
     loop_min_s / loop_min_lag_s / loop_history_s: a moving stretch this long that repeats one
         seen at least loop_min_lag_s earlier (and at most loop_history_s) is `replay_loop`.
@@ -178,7 +178,7 @@ class LivenessOptions:
     pulse_snr_db: float = 0.0
     pulse_mismatch_bpm: float = 12.0
     no_blink_s: float = 30.0
-    regular_blink_cv: float = 0.12
+    regular_blink_cv: float = 0.1
     frozen_min_s: float = 1.0
     loop_min_s: float = 2.0
     loop_min_lag_s: float = 2.0

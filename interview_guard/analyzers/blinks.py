@@ -23,7 +23,7 @@ _BLINKS = (9, 10)  # eyeBlinkLeft, eyeBlinkRight
 _MAX_YAW, _MAX_PITCH = 30.0, 25.0
 _RISE = 0.25  # above the open-eye level (the median of recent values)
 _MIN_CLOSED = 0.4
-_MIN_REGULAR_BLINKS = 6
+_MIN_REGULAR_BLINKS = 10  # a real anchor blinked 6 times at a steady 1.4 s (variation 0.10): too few to judge
 _MAX_GAP_S = 0.5  # eyes unseen longer than this break the open-eye span
 RATE_BIN_S = 10.0  # the blink-rate series: blinks per minute in each 10 s of visible eyes
 

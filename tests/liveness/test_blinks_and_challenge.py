@@ -40,7 +40,7 @@ def test_a_turned_face_is_not_counted_as_open_eyes() -> None:
 
 
 def test_blinks_on_a_timer_are_an_anomaly() -> None:
-    found = run(BlinkAnalyzer(AnalysisOptions()), blinking(30.0, [1.0 + 3.0 * i for i in range(9)]))
+    found = run(BlinkAnalyzer(AnalysisOptions()), blinking(40.0, [1.0 + 3.0 * i for i in range(12)]))
     assert [i.check for i in found] == ["blink_anomaly"] and found[0].measurements["interval_cv"] < 0.05
 
 
