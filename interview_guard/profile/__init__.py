@@ -1,0 +1,1 @@
+"""The candidate profile: reading JSON Resume (and text/PDF résumés) and checking the application."""
