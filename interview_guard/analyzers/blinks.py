@@ -19,7 +19,6 @@ from interview_guard.analyzers.core import Evidence, Indicator, LivenessAnalyzer
 from interview_guard.faces.core import FaceFrame
 from interview_guard.options import AnalysisOptions
 
-_BLINKS = (9, 10)  # eyeBlinkLeft, eyeBlinkRight
 _MAX_YAW, _MAX_PITCH = 30.0, 25.0
 _RISE = 0.25  # above the open-eye level (the median of recent values)
 _MIN_CLOSED = 0.4
@@ -53,7 +52,7 @@ class BlinkAnalyzer(LivenessAnalyzer):
         self._last_t: float | None = None
 
     def on_faces(self, frame: FaceFrame) -> list[Indicator]:
-        face = max(frame.faces, key=lambda f: f.area, default=None)
+        face = frame.largest
         visible = (face is not None and face.blendshapes.size > 0 and abs(face.pose.yaw) <= _MAX_YAW
                    and abs(face.pose.pitch) <= _MAX_PITCH)
         out: list[Indicator] = []
@@ -65,7 +64,7 @@ class BlinkAnalyzer(LivenessAnalyzer):
         assert face is not None
         self._count_visible(frame.t)
         self._last_seen = frame.t
-        level = float(face.blendshapes[list(_BLINKS)].mean())
+        level = face.eye_closure
         baseline = float(np.median(self._levels)) if len(self._levels) >= 10 else 0.1
         self._levels.append(level)
         closed = level >= max(_MIN_CLOSED, baseline + _RISE)

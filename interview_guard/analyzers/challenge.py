@@ -79,7 +79,7 @@ class ChallengeAnalyzer(Analyzer):
         return out
 
     def _observe(self, w: _Window, frame: FaceFrame) -> None:
-        face = max(frame.faces, key=lambda f: f.area, default=None)
+        face = frame.largest
         if face is None:
             if w.lost_since is None:
                 w.lost_since = frame.t

@@ -87,7 +87,7 @@ class FaceIdentityAnalyzer(Analyzer):
         return self.o.match_threshold
 
     def on_faces(self, frame: FaceFrame) -> list[Indicator]:
-        primary = max(frame.faces, key=lambda f: f.area, default=None)
+        primary = frame.largest
         out = self._track_unusable(frame, primary)
         if primary is not None and primary.embedding is not None:
             out += self._observe(_Sample(frame.t, frame.frame_index, primary.embedding, primary.embedding_trigger))

@@ -29,7 +29,7 @@ class FacePresenceAnalyzer(Analyzer):
         span = self._no_face.update(frame.t, frame.count == 0, frame.frame_index)
         if span:
             out.append(self._no_face_indicator(span))
-        largest = max(frame.faces, key=lambda f: f.area, default=None)
+        largest = frame.largest
         cut_off = largest is not None and largest.in_frame < 1.0 - self.options.checks.partly_out_fraction
         span = self._partly_out.update(frame.t, cut_off, frame.frame_index)
         if span:

@@ -67,7 +67,7 @@ class FaceSwapAnalyzer(LivenessAnalyzer):
         elif frame.t - self._open.start >= WINDOW_S:
             out += self._judge(self._open, frame.t)
             self._open = _Window(frame.t)
-        face = max(frame.faces, key=lambda f: f.area, default=None)
+        face = frame.largest
         if face is None or face.appearance is None or frame.picture is None or abs(face.pose.yaw) > _MAX_YAW:
             return out
         w, a = self._open, face.appearance
@@ -76,7 +76,7 @@ class FaceSwapAnalyzer(LivenessAnalyzer):
             w.frames.append((frame.t, frame.frame_index))
         if np.isfinite(frame.picture.background_luma):
             w.contrast.append((frame.t, a.luma - frame.picture.background_luma, frame.picture.background_luma))
-            w.centres.append(((face.box[0] + face.box[2]) / 2, (face.box[1] + face.box[3]) / 2, max(1.0, face.width)))
+            w.centres.append((*face.centre, max(1.0, face.width)))
         return out
 
     def finish(self, end_time: float) -> list[Indicator]:

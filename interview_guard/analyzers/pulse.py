@@ -73,12 +73,11 @@ class PulseAnalyzer(LivenessAnalyzer):
         self._runs = WindowRuns(("no pulse", "mismatch"), _SUSTAIN, judge_short=False)
 
     def on_faces(self, frame: FaceFrame) -> list[Indicator]:
-        face = max(frame.faces, key=lambda f: f.area, default=None)
+        face = frame.largest
         if face is not None and face.appearance is not None:
             usable = (face.appearance.skin_px >= _MIN_SKIN_PX and abs(face.pose.yaw) <= _MAX_YAW
                       and abs(face.pose.pitch) <= _MAX_PITCH and face.in_frame >= 0.98)
-            centre = ((face.box[0] + face.box[2]) / 2, (face.box[1] + face.box[3]) / 2)
-            self._samples.append(_Sample(frame.t, frame.frame_index, face.appearance.skin_rgb, centre,
+            self._samples.append(_Sample(frame.t, frame.frame_index, face.appearance.skin_rgb, face.centre,
                                          max(face.width, 1.0), usable,
                                          face.appearance.skin_px >= _NO_PULSE_SKIN_PX))
         out: list[Indicator] = []

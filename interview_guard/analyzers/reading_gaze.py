@@ -65,7 +65,7 @@ class ReadingGazeAnalyzer(Analyzer):
         self._reported_until = -1.0
 
     def on_faces(self, frame: FaceFrame) -> list[Indicator]:
-        face = max(frame.faces, key=lambda f: f.area, default=None)
+        face = frame.largest
         if face is None or abs(face.pose.yaw) > _MAX_YAW or (g := horizontal_gaze(face)) is None:
             self._gaze.clear()
             return []

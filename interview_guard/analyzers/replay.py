@@ -17,7 +17,7 @@ import numpy as np
 
 from interview_guard.analyzers.core import Evidence, Indicator, LivenessAnalyzer
 from interview_guard.analyzers.spans import SpanBuilder, clamp01, span_evidence
-from interview_guard.faces.core import FaceFrame, FaceObservation
+from interview_guard.faces.core import JAW_OPEN, FaceFrame, FaceObservation
 from interview_guard.liveness.loops import LoopFinder, LoopRun
 from interview_guard.liveness.motion import nonrigid_residual
 from interview_guard.options import AnalysisOptions
@@ -26,18 +26,12 @@ FROZEN_MAD = 0.35  # grey levels between 16x16 picture thumbnails: only an ident
 # The face thumbnail follows the landmark box, which the tracker nudges by a pixel even on identical
 # frames; real faces on these clips never stay under this for more than 0.4 s.
 FROZEN_FACE_MAD = 0.5
-_BLINKS = (9, 10)  # eyeBlinkLeft / eyeBlinkRight among MediaPipe's blendshapes
-_JAW_OPEN = 25
 # Eye distances of non-rigid motion (95th percentile) that a panned and zoomed photo's detector noise
 # stays under (0.007-0.010 measured); talking faces move 0.02 and more.
 STILL_RESIDUAL = 0.015
 STILL_BLINK_RANGE = 0.2  # a blink moves the eyeBlink blendshapes by 0.4 or more
 # The jawOpen blendshape wanders by up to 0.2 on a zooming photo: only a real opening counts.
 STILL_JAW_RANGE = 0.25
-
-
-def _largest(frame: FaceFrame) -> FaceObservation | None:
-    return max(frame.faces, key=lambda f: f.area, default=None)
 
 
 def _mad(a: np.ndarray, b: np.ndarray) -> float:
@@ -71,7 +65,7 @@ class ReplayAnalyzer(LivenessAnalyzer):
     def on_faces(self, frame: FaceFrame) -> list[Indicator]:
         if frame.picture is None:
             return []
-        face = _largest(frame)
+        face = frame.largest
         face_thumb = face.appearance.thumb if face and face.appearance else None
         out = self._frozen_step(frame, face_thumb)
         if run := self._loops.add(frame.t, frame.frame_index, frame.picture.thumb, face_thumb):
@@ -119,8 +113,8 @@ class ReplayAnalyzer(LivenessAnalyzer):
         w = self._still
         w.frames.append((frame.t, frame.frame_index))
         w.residuals.append(nonrigid_residual(w.reference, face.landmarks, frame.frame_size))
-        w.blinks.append(float(face.blendshapes[list(_BLINKS)].mean()))
-        w.jaws.append(float(face.blendshapes[_JAW_OPEN]))
+        w.blinks.append(face.eye_closure)
+        w.jaws.append(float(face.blendshapes[JAW_OPEN]))
         return []
 
     def _still_indicator(self) -> list[Indicator]:

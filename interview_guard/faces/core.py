@@ -10,6 +10,8 @@ from interview_guard.liveness.appearance import FaceAppearance, FramePicture
 
 N_LANDMARKS = 478
 N_BLENDSHAPES = 52
+# Indices among MediaPipe's 52 blendshapes that several checks read.
+EYE_BLINK_LEFT, EYE_BLINK_RIGHT, JAW_OPEN = 9, 10, 25
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,15 @@ class FaceObservation:
     def area(self) -> float:
         return max(0.0, self.width) * max(0.0, self.height)
 
+    @property
+    def centre(self) -> tuple[float, float]:
+        return (self.box[0] + self.box[2]) / 2, (self.box[1] + self.box[3]) / 2
+
+    @property
+    def eye_closure(self) -> float:
+        """Mean of the two eyeBlink blendshapes (0 open .. 1 closed); needs blendshapes."""
+        return float((self.blendshapes[EYE_BLINK_LEFT] + self.blendshapes[EYE_BLINK_RIGHT]) / 2)
+
 
 @dataclass(frozen=True)
 class FaceFrame:
@@ -108,3 +119,8 @@ class FaceFrame:
     @property
     def count(self) -> int:
         return len(self.faces)
+
+    @property
+    def largest(self) -> FaceObservation | None:
+        """The largest face: the candidate at the camera, for the checks that follow one person."""
+        return max(self.faces, key=lambda f: f.area, default=None)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from interview_guard.faces.core import FaceFrame, FaceObservation
+from interview_guard.faces.core import JAW_OPEN, FaceFrame, FaceObservation
 from interview_guard.media.core import AUDIO_RATE
 
 ENVELOPE_RATE = 100  # envelope values per second
@@ -22,7 +22,6 @@ _HOP = AUDIO_RATE // ENVELOPE_RATE
 _FRAME = 400  # 25 ms
 _FFT = 512
 _BAND_HZ = (1000.0, 3000.0)
-_JAW_OPEN = 25  # index of jawOpen among MediaPipe's 52 blendshapes
 _MAX_YAW, _MAX_PITCH, _MIN_IN_FRAME = 40.0, 30.0, 0.95
 
 
@@ -35,13 +34,13 @@ def mouth_opening(face: FaceObservation, frame_size: tuple[int, int]) -> float |
     if eyes < 8.0:  # a face this small has no readable lips
         return None
     gap = float(np.linalg.norm(xy[13] - xy[14])) / eyes
-    jaw = float(face.blendshapes[_JAW_OPEN]) if face.blendshapes.size else 0.0
+    jaw = float(face.blendshapes[JAW_OPEN]) if face.blendshapes.size else 0.0
     return gap + 0.5 * jaw
 
 
 def speaking_face(frame: FaceFrame) -> FaceObservation | None:
     """The face whose lips are compared with the voice: the largest one (the candidate at the camera)."""
-    return max(frame.faces, key=lambda f: f.area, default=None)
+    return frame.largest
 
 
 class VoiceEnvelope:

@@ -98,12 +98,10 @@ def measure_face(image: np.ndarray, landmarks: np.ndarray, texture: bool = True)
         if sizes[i] >= _MIN_REGION_PX:
             skin[i] = crop[m].mean(axis=0)
     luma = float(np.nanmean(skin @ np.array([0.299, 0.587, 0.114], np.float32))) if np.isfinite(skin).any() else 0.0
-    appearance = FaceAppearance(skin_rgb=skin, skin_px=min(sizes), thumb=_face_thumb(grey), luma=luma)
-    if texture and crop.size:
-        appearance = FaceAppearance(skin_rgb=skin, skin_px=min(sizes), thumb=appearance.thumb, luma=luma,
-                                    edge_ratio=_edge_ratio(grey.astype(np.float32), local),
-                                    detail_ratio=_detail_ratio(image, xy))
-    return appearance
+    textured = texture and crop.size > 0
+    return FaceAppearance(skin_rgb=skin, skin_px=min(sizes), thumb=_face_thumb(grey), luma=luma,
+                          edge_ratio=_edge_ratio(grey.astype(np.float32), local) if textured else float("nan"),
+                          detail_ratio=_detail_ratio(image, xy) if textured else float("nan"))
 
 
 def _hull_mask(shape: tuple[int, ...], xy: np.ndarray, region: tuple[int, ...]) -> np.ndarray:

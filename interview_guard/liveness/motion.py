@@ -7,11 +7,6 @@ import numpy as np
 _LEFT_EYE_OUTER, _RIGHT_EYE_OUTER = 33, 263
 
 
-def eye_distance(landmarks: np.ndarray, size: tuple[int, int]) -> float:
-    xy = landmarks[:, :2] * np.asarray(size, dtype=np.float32)
-    return float(np.linalg.norm(xy[_LEFT_EYE_OUTER] - xy[_RIGHT_EYE_OUTER]))
-
-
 def nonrigid_residual(reference: np.ndarray, current: np.ndarray, size: tuple[int, int]) -> float:
     """RMS landmark distance, in eye distances, left after the best similarity transform
     (shift, rotation, scale) maps `current` onto `reference`. A photo that pans and zooms
