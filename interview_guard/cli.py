@@ -129,8 +129,9 @@ def _cmd_check_profile(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps([f.to_dict() for f in findings], indent=2, ensure_ascii=False))
         return 0
-    missing = [k for k in ("name", "email", "phone", "work", "education") if k not in profile.found] \
-        if not args.profile.suffix.lower() == ".json" else []
+    # A JSON Resume holds what it holds; only a parsed text or PDF résumé can have missed fields.
+    parsed = args.profile.suffix.lower() != ".json"
+    missing = [k for k in ("name", "email", "phone", "work", "education") if parsed and k not in profile.found]
     print(f"{args.profile.name}: {len(findings)} finding(s)"
           + (f"; not found in the text: {', '.join(missing)}" if missing else ""))
     for f in findings:
