@@ -72,17 +72,24 @@ def _add_analyze(sub: argparse._SubParsersAction) -> None:
     a.add_argument("--profile", type=Path, default=None, metavar="FILE",
                    help="the candidate's JSON Resume (.json), or a .txt/.pdf résumé read as best effort: its "
                         "phone, dates, e-mail and links are checked too (profile_* indicators)")
+    a.add_argument("--voices", type=int, default=2, metavar="N",
+                   help="voices that belong on the call's audio: 2 (interviewer and candidate, default) or 1 "
+                        "(the candidate alone); any further voice raises second_voice")
+    a.add_argument("--interviewer-track", default="auto", metavar="N|auto|none",
+                   help="audio track that is the interviewer's own microphone (default auto: the second of "
+                        "exactly two tracks)")
+    a.add_argument("--no-turns", action="store_true", help="skip turn-taking checks (answer latency, second voice)")
     a.add_argument("--no-report", action="store_true", help="write summary.json only")
     a.add_argument("--quiet", action="store_true", help="no progress bar")
     a.add_argument("--json", action="store_true", help="also print summary.json to stdout")
 
 
 def _options_from_args(args: argparse.Namespace):
-    from interview_guard.options import (AnalysisOptions, FaceOptions, IdentityOptions, LipSyncOptions,
-                                         LivenessOptions, MediaOptions, SpeechOptions)
+    from interview_guard.options import (AnalysisOptions, ConversationOptions, FaceOptions, IdentityOptions,
+                                         LipSyncOptions, LivenessOptions, MediaOptions, SpeechOptions)
 
     return AnalysisOptions(
-        media=MediaOptions(analysis_fps=args.fps),
+        media=MediaOptions(analysis_fps=args.fps, interviewer_track=args.interviewer_track.lower()),
         faces=FaceOptions(max_faces=args.max_faces),
         speech=SpeechOptions(enabled=not args.no_speech, language=args.language.lower(), device=args.device,
                              beam_size=args.beam_size),
@@ -91,6 +98,7 @@ def _options_from_args(args: argparse.Namespace):
         lip_sync=LipSyncOptions(enabled=not (args.no_speech or args.no_lip_sync),
                                 offset_threshold_s=args.av_offset_threshold / 1000.0),
         liveness=LivenessOptions(enabled=not args.no_liveness, challenges=tuple(args.challenge)),
+        conversation=ConversationOptions(enabled=not args.no_turns, voices_expected=args.voices),
         profile=str(args.profile) if args.profile else "")
 
 

@@ -49,6 +49,9 @@ CHECK_WEIGHTS: dict[str, float] = {
     "claim_contradiction": 0.7,
     "reading_gaze": 0.5,
     "language_switch": 0.5,
+    # Turn-taking: a long wait is often thinking; a third voice in the candidate's room rarely is innocent.
+    "answer_latency": 0.4,
+    "second_voice": 0.7,
 }
 DEFAULT_WEIGHT = 0.5
 HIGH_AT = 0.6

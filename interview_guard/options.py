@@ -17,10 +17,14 @@ class MediaOptions:
         decoded (the codec needs them) but never converted to pixels.
     max_side: analysed frames are scaled down so their longer side is at most
         this many pixels; face boxes are still reported in source pixels.
+    interviewer_track: which audio track is the interviewer's own microphone (a number, 1 = the
+        first), "none", or "auto": the second track of a recording that has exactly two. The
+        first track is always the call's audio, transcribed and lip-synced.
     """
 
     analysis_fps: float = 10.0
     max_side: int = 640
+    interviewer_track: str = "auto"
 
 
 @dataclass(frozen=True)
@@ -190,6 +194,31 @@ class LivenessOptions:
 
 
 @dataclass(frozen=True)
+class ConversationOptions:
+    """Turn-taking and voices (seconds unless named otherwise).
+
+    voices_expected: voices that belong in the call's audio: 2 for a mixed interview (interviewer and
+        candidate), 1 when the track holds the candidate alone (or the interviewer is on their own track).
+    same_voice: cosine similarity of voice embeddings at which speech joins a known voice.
+    distinct_voice: a further voice counts as a second voice only if it is this far from the main ones
+        (under this similarity to each), so one speaker's own variation is not reported.
+    second_voice_min_s: speech of a further voice this long raises `second_voice`.
+    long_latency_s / latency_factor: an answer that starts at least this long after the question ended,
+        and at least latency_factor times the session's median, raises `answer_latency`.
+    regular_latency_cv: three or more long latencies this regular (std / mean) raise it more strongly.
+    """
+
+    enabled: bool = True
+    voices_expected: int = 2
+    same_voice: float = 0.75
+    distinct_voice: float = 0.72
+    second_voice_min_s: float = 1.5
+    long_latency_s: float = 3.0
+    latency_factor: float = 2.5
+    regular_latency_cv: float = 0.25
+
+
+@dataclass(frozen=True)
 class AnalysisOptions:
     media: MediaOptions = field(default_factory=MediaOptions)
     faces: FaceOptions = field(default_factory=FaceOptions)
@@ -198,6 +227,7 @@ class AnalysisOptions:
     identity: IdentityOptions = field(default_factory=IdentityOptions)
     lip_sync: LipSyncOptions = field(default_factory=LipSyncOptions)
     liveness: LivenessOptions = field(default_factory=LivenessOptions)
+    conversation: ConversationOptions = field(default_factory=ConversationOptions)
     profile: str = ""  # the candidate's JSON Resume (or text/PDF résumé) whose claims are checked too
 
     def __post_init__(self) -> None:
@@ -207,6 +237,11 @@ class AnalysisOptions:
     def needs_audio(self) -> bool:
         """Transcription or lip-sync reads the audio (the CLI's --no-speech turns both off)."""
         return self.speech.enabled or self.lip_sync.enabled
+
+    @property
+    def analyzers_read_audio(self) -> bool:
+        """Lip-sync and turn-taking read the samples themselves (not only the transcript)."""
+        return self.lip_sync.enabled or (self.speech.enabled and self.conversation.enabled)
 
     @property
     def full_rate_fps(self) -> float:
@@ -241,8 +276,22 @@ def _verify(o: AnalysisOptions) -> None:
              f"enrol/change samples must be in [1, 50]/[1, 20] (got {i.enrol_samples}/{i.change_samples})")
     _verify_lip_sync(o.lip_sync)
     _verify_liveness(o.liveness)
+    _verify_conversation(o.conversation)
+    track = o.media.interviewer_track
+    _require(track in ("auto", "none") or (track.isdigit() and int(track) >= 1),
+             f"interviewer track must be 'auto', 'none' or a track number from 1 (got {track!r})")
     _require(0 < o.checks.partly_out_fraction < 1,
              f"partly_out_fraction must be in (0, 1) (got {o.checks.partly_out_fraction})")
+
+
+def _verify_conversation(c: ConversationOptions) -> None:
+    _require(1 <= c.voices_expected <= 4, f"expected voices must be in [1, 4] (got {c.voices_expected})")
+    _require(0 < c.distinct_voice <= c.same_voice < 1,
+             f"voice similarities need 0 < distinct <= same < 1 (got {c.distinct_voice}/{c.same_voice})")
+    _require(0.5 <= c.second_voice_min_s <= 60, f"second-voice span must be in [0.5, 60] s (got {c.second_voice_min_s})")
+    _require(0.5 <= c.long_latency_s <= 60 and 1 <= c.latency_factor <= 20,
+             f"latency needs 0.5 <= long latency <= 60 s and 1 <= factor <= 20 "
+             f"(got {c.long_latency_s}/{c.latency_factor})")
 
 
 def _verify_lip_sync(ls: LipSyncOptions) -> None:

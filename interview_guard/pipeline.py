@@ -94,10 +94,10 @@ def _start_stages(reader, runner: FaceLandmarkerRunner, speech: SpeechWorker | N
     def route(item):
         if isinstance(item, VideoFrame):
             return item
-        if speech:
+        if speech and item.track == 0:
             speech.put(item)  # blocks when transcription falls behind
         # Audio also travels down the frame queues (in container order) to the checks that read it.
-        return item if options.lip_sync.enabled else None
+        return item if options.analyzers_read_audio else None
 
     def faces_of(item):
         if isinstance(item, AudioChunk):
@@ -213,6 +213,7 @@ class _Run:
                       "speech": asdict(self.options.speech), "checks": asdict(self.options.checks),
                       "lip_sync": asdict(self.options.lip_sync),
                       "liveness": asdict(self.options.liveness),
+                      "conversation": asdict(self.options.conversation),
                       "profile": self.options.profile},
             checks_run=checks, risk=fuse(self.indicators), indicators=tuple(self.indicators),
             series=tuple(s for a in self.analyzers for s in a.series()),

@@ -62,7 +62,8 @@ class LipSyncAnalyzer(Analyzer):
         return self._take(self.timeline.windows())
 
     def on_audio(self, chunk: AudioChunk) -> list[Indicator]:
-        self.timeline.add_audio(chunk.t, chunk.samples)
+        if chunk.track == 0:  # the call's audio; the interviewer's own microphone has no face on screen
+            self.timeline.add_audio(chunk.t, chunk.samples)
         return []
 
     def on_speech(self, segment: TranscriptSegment) -> list[Indicator]:

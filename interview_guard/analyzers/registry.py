@@ -5,6 +5,7 @@ from __future__ import annotations
 from interview_guard.analyzers.blinks import BlinkAnalyzer
 from interview_guard.analyzers.challenge import ChallengeAnalyzer
 from interview_guard.analyzers.claims import ClaimsAnalyzer
+from interview_guard.analyzers.conversation import ConversationAnalyzer
 from interview_guard.analyzers.core import Analyzer
 from interview_guard.analyzers.face_identity import FaceIdentityAnalyzer
 from interview_guard.analyzers.face_swap import FaceSwapAnalyzer
@@ -34,6 +35,7 @@ ANALYZERS: tuple[type[Analyzer], ...] = (
     ClaimsAnalyzer,
     ReadingGazeAnalyzer,
     LanguageSwitchAnalyzer,
+    ConversationAnalyzer,
 )
 
 

@@ -39,10 +39,15 @@ class VideoFrame:
 
 @dataclass(frozen=True)
 class AudioChunk:
-    """Mono float32 samples at 16 kHz starting at `t` on the session clock."""
+    """Mono float32 samples at 16 kHz starting at `t` on the session clock.
+
+    track: 0 for the call's audio (what Whisper transcribes and lip-sync reads), 1 for the
+    interviewer's own microphone when the source carries it separately (exact turn-taking).
+    """
 
     t: float
     samples: np.ndarray
+    track: int = 0
 
     def __post_init__(self) -> None:
         if self.samples.ndim != 1 or self.samples.dtype != np.float32:

@@ -49,6 +49,7 @@ class RecordingReader:
             self._container.close()
             raise
         self._use_audio = self.info.has_audio and need_audio
+        self.interviewer_stream = self._interviewer_stream() if self._use_audio else None
         self.frames_decoded = 0
         self.frames_analysed = 0
         self.frames_full_rate = 0  # extra frames taken for full-rate checks (lip-sync)
@@ -66,6 +67,19 @@ class RecordingReader:
             self._container.close()
             self._container = None
 
+    def _interviewer_stream(self) -> "av.audio.stream.AudioStream | None":
+        """The interviewer's microphone track: MediaOptions.interviewer_track, or with "auto" the second
+        audio track of a recording that has exactly two."""
+        audio = self._container.streams.audio
+        choice = self.options.interviewer_track
+        if choice == "none" or (choice == "auto" and len(audio) != 2):
+            return None
+        number = 2 if choice == "auto" else int(choice)
+        if not 2 <= number <= len(audio):
+            raise MediaError(f"{self.path}: has {len(audio)} audio track(s), so track {number} cannot be the "
+                             f"interviewer's; pick 2..{len(audio)} or pass --interviewer-track none")
+        return audio[number - 1]
+
     def frames_and_audio(self) -> Iterator[VideoFrame | AudioChunk]:
         """Frames at the analysis rate and 100 ms audio chunks, in container order."""
         if self._container is None:
@@ -74,25 +88,28 @@ class RecordingReader:
         vstream.thread_type = "AUTO"
         streams = [vstream]
         audio = None
+        assemblers: dict[int, _AudioAssembler] = {}
         if self._use_audio:
             streams.append(self._container.streams.audio[0])
-            audio = _AudioAssembler(self.info.origin)
+            audio = assemblers[streams[-1].index] = _AudioAssembler(self.info.origin)
+            if self.interviewer_stream is not None:
+                streams.append(self.interviewer_stream)
+                assemblers[self.interviewer_stream.index] = _AudioAssembler(self.info.origin, track=1)
         picker = _FramePicker(self.options.analysis_fps)
         full_rate = _full_rate_picker(self.full_rate_fps, self.info.fps)
         try:
             for packet in self._container.demux(*streams):
                 for frame in self._decode(packet):
                     if isinstance(frame, av.AudioFrame):
-                        assert audio is not None
-                        yield from audio.add(frame)
+                        yield from assemblers[packet.stream.index].add(frame)
                     else:
                         selected = self._on_video_frame(frame, picker, full_rate)
                         if selected is not None:
                             yield selected
         except av.error.FFmpegError as e:
             raise MediaError(f"{self.path}: cannot be decoded past {self.last_time:.1f} s ({e.strerror or e})") from e
-        if audio is not None:
-            yield from audio.flush()
+        for assembler in assemblers.values():
+            yield from assembler.flush()
         self._check_complete(audio.emitted / AUDIO_RATE if audio is not None else 0.0)
 
     def _decode(self, packet: av.Packet) -> list:
@@ -172,8 +189,9 @@ class _EveryFrame(_FramePicker):
 class _AudioAssembler:
     """Resamples to 16 kHz mono and lays samples on the session clock, padding gaps with silence."""
 
-    def __init__(self, origin: float) -> None:
+    def __init__(self, origin: float, track: int = 0) -> None:
         self.origin = origin
+        self.track = track
         self.resampler = av.AudioResampler(format="flt", layout="mono", rate=AUDIO_RATE)
         self.written = 0  # samples emitted or buffered since t=0
         self.pending: list[np.ndarray] = []
@@ -215,7 +233,7 @@ class _AudioAssembler:
         cut = len(data) if final else (len(data) // _CHUNK_SAMPLES) * _CHUNK_SAMPLES
         for s in range(0, cut, _CHUNK_SAMPLES):
             piece = data[s:min(s + _CHUNK_SAMPLES, cut)]
-            yield AudioChunk(t=self.emitted / AUDIO_RATE, samples=np.ascontiguousarray(piece))
+            yield AudioChunk(t=self.emitted / AUDIO_RATE, samples=np.ascontiguousarray(piece), track=self.track)
             self.emitted += len(piece)
         rest = data[cut:]
         self.pending = [rest] if len(rest) else []

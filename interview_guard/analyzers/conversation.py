@@ -1,0 +1,192 @@
+"""Turn-taking: how long the candidate waits before answering, and voices that should not be there.
+
+`answer_latency`: time from the end of the interviewer's turn to the start of the candidate's; an
+answer that keeps the interviewer waiting far longer than the candidate usually does (someone
+off-screen looking up or typing the answer) is flagged, more strongly when several such waits are
+alike. `second_voice`: a voice on the call's audio that is neither the candidate's nor the
+interviewer's (a coach, a whisper). Exact when the interviewer's microphone is its own audio track;
+on a mixed track the voices are told apart by their embeddings (speech/speakers.py), which can merge
+two similar voices: the confidence says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from interview_guard.analyzers.core import Analyzer, Evidence, Indicator, Series
+from interview_guard.media.core import AudioChunk
+from interview_guard.options import AnalysisOptions
+from interview_guard.speech.core import TranscriptSegment
+from interview_guard.speech.speakers import SpeakerTurn, SpeakerTurns
+from interview_guard.speech.voices import VoicePiece, VoicePieces
+
+_MIXED_CONFIDENCE = 0.6  # voices told apart by embeddings alone
+_TRACK_CONFIDENCE = 0.9  # the interviewer on their own track
+_QUIET_DB = 10.0
+
+
+
+@dataclass(frozen=True)
+class Answer:
+    question_end: float
+    answer_start: float
+    confidence: float
+
+    @property
+    def latency(self) -> float:
+        return max(0.0, self.answer_start - self.question_end)
+
+
+class ConversationAnalyzer(Analyzer):
+    checks = ("answer_latency", "second_voice")
+
+    @classmethod
+    def runs_with(cls, options: AnalysisOptions) -> bool:
+        return options.speech.enabled and options.conversation.enabled
+
+    def __init__(self, options: AnalysisOptions) -> None:
+        super().__init__(options)
+        self.conv = options.conversation
+        self.pieces = {0: VoicePieces(track=0), 1: VoicePieces(track=1)}
+        self.voices = SpeakerTurns(same_voice=self.conv.same_voice)
+        self.segments: list[TranscriptSegment] = []
+        self.answers: list[Answer] = []
+
+    def on_audio(self, chunk: AudioChunk) -> list[Indicator]:
+        for piece in self.pieces[chunk.track].feed(chunk):
+            self.voices.add(piece)
+        return []
+
+    def on_speech(self, segment: TranscriptSegment) -> list[Indicator]:
+        self.segments.append(segment)
+        return []
+
+    def finish(self, end_time: float) -> list[Indicator]:
+        for pieces in self.pieces.values():
+            for piece in pieces.flush():
+                self.voices.add(piece)
+        candidate, interviewer = self._roles()
+        if candidate is None:
+            return []
+        found = self._second_voices(candidate, interviewer)
+        if interviewer is not None:
+            self.answers = self._answers(self.voices.turns(), candidate, interviewer)
+            found += self._latencies()
+        return found
+
+    # roles ---------------------------------------------------------------------------------------------
+
+    @property
+    def two_tracks(self) -> bool:
+        return any(v.track == 1 for v in self.voices.voices)
+
+    def _roles(self) -> tuple[int | None, int | None]:
+        """The candidate speaks most on the call's track; the interviewer is the voice on their own
+        track, or else the second main voice of a mixed track (when two voices are expected)."""
+        call = sorted((v for v in self.voices.voices if v.track == 0), key=lambda v: -v.seconds)
+        if not call:
+            return None, None
+        if self.two_tracks:
+            mic = max((v for v in self.voices.voices if v.track == 1), key=lambda v: v.seconds)
+            return call[0].index, mic.index
+        interviewer = call[1].index if self.conv.voices_expected >= 2 and len(call) > 1 else None
+        return call[0].index, interviewer
+
+    # answer latency ------------------------------------------------------------------------------------
+
+    def _answers(self, turns: list[SpeakerTurn], candidate: int, interviewer: int) -> list[Answer]:
+        """Each candidate turn that follows an interviewer turn; other voices in between (a coach filling the
+        pause) do not end the wait."""
+        confidence = _TRACK_CONFIDENCE if self.two_tracks else _MIXED_CONFIDENCE
+        answers, question = [], None
+        for turn in turns:
+            if turn.voice == interviewer:
+                question = turn
+            elif turn.voice == candidate:
+                if question is not None:
+                    sure = min(1.0, max(0.3, min(question.similarity, turn.similarity)))
+                    answers.append(Answer(question.end, turn.start, confidence * sure))
+                question = None
+        return answers
+
+    def _latencies(self) -> list[Indicator]:
+        latencies = np.array([a.latency for a in self.answers])
+        if not len(latencies):
+            return []
+        # The usual pace is that of the quick answers (lower quartile): a coached candidate may wait long on
+        # half the questions, which would drag a median up with them.
+        typical = float(np.percentile(latencies, 25))
+        # With few answers there is no usual pace to compare with; the floor alone must carry it.
+        floor = self.conv.long_latency_s if len(latencies) >= 3 else self.conv.long_latency_s * 1.5
+        long = [a for a in self.answers if a.latency >= floor
+                and (len(latencies) < 3 or a.latency >= self.conv.latency_factor * typical)]
+        waits = np.array([a.latency for a in long])
+        regular = len(long) >= 3 and float(np.std(waits) / np.mean(waits)) <= self.conv.regular_latency_cv
+        return [self._latency_indicator(a, typical, len(long), regular) for a in long]
+
+    def _latency_indicator(self, answer: Answer, typical: float, count: int, regular: bool) -> Indicator:
+        words = _words_between(self.segments, answer.question_end - 4.0, answer.answer_start + 4.0)
+        pattern = (f"; {count} answers waited this long, all alike (someone may be looking the answers up)"
+                   if regular else "")
+        return Indicator(
+            check="answer_latency", start=answer.question_end, end=answer.answer_start,
+            score=0.8 if regular else 0.5, confidence=answer.confidence,
+            reason=(f"the candidate began answering {answer.latency:.1f} s after the question ended "
+                    f"(quick answers start within {typical:.1f} s){pattern}"),
+            evidence=(Evidence(start=answer.question_end, end=answer.answer_start, words=words,
+                               note=f"silence of {answer.latency:.1f} s before the answer"),),
+            measurements={"latency_s": round(answer.latency, 2), "usual_latency_s": round(typical, 2)})
+
+    # second voice --------------------------------------------------------------------------------------
+
+    def _second_voices(self, candidate: int, interviewer: int | None) -> list[Indicator]:
+        main = [candidate] + ([interviewer] if interviewer is not None else [])
+        found = []
+        for v in self.voices.voices:
+            if v.index in main or v.track != 0 or v.seconds < self.conv.second_voice_min_s:
+                continue
+            closest = max(self.voices.similarity(v.index, m) for m in main)
+            if closest < self.conv.distinct_voice:
+                found.append(self._second_voice_indicator(v.index, candidate, interviewer is not None, closest))
+        return found
+
+    def _second_voice_indicator(self, voice: int, candidate: int, with_interviewer: bool, closest: float) -> Indicator:
+        spans = _spans([p for p, v, _ in self.voices.attributions if v == voice])
+        seconds = self.voices.voices[voice].seconds
+        quieter = self.voices.voices[candidate].level_db - self.voices.voices[voice].level_db
+        how = (f", {quieter:.0f} dB quieter than the candidate (a whisper, or someone away from the microphone)"
+               if quieter >= _QUIET_DB else "")
+        confidence = (_TRACK_CONFIDENCE if self.two_tracks else _MIXED_CONFIDENCE) * min(1.0, seconds / 5.0 + 0.5)
+        others = "the candidate's and the interviewer's" if with_interviewer else "the candidate's"
+        return Indicator(
+            check="second_voice", start=spans[0][0], end=spans[-1][1], score=0.7, confidence=min(1.0, confidence),
+            reason=(f"another voice, unlike {others}, spoke for {seconds:.1f} s in {len(spans)} stretch(es){how}"),
+            evidence=tuple(Evidence(start=a, end=b, words=_words_between(self.segments, a, b),
+                                    note="the other voice") for a, b in spans[:8]),
+            measurements={"seconds": round(seconds, 1), "similarity_to_closest_voice": round(closest, 3),
+                          "level_below_candidate_db": round(quieter, 1)})
+
+    def series(self) -> tuple[Series, ...]:
+        if not self.answers:
+            return ()
+        return (Series(name="answer_latency", label="answer latency", unit="s",
+                       times=tuple(a.answer_start for a in self.answers),
+                       values=tuple(round(a.latency, 2) for a in self.answers), lower=0.0,
+                       limits=(self.conv.long_latency_s,)),)
+
+
+def _spans(pieces: list[VoicePiece], join_s: float = 1.0) -> list[tuple[float, float]]:
+    spans: list[tuple[float, float]] = []
+    for p in sorted(pieces, key=lambda p: p.start):
+        if spans and p.start - spans[-1][1] <= join_s:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], p.end))
+        else:
+            spans.append((p.start, p.end))
+    return spans
+
+
+def _words_between(segments: list[TranscriptSegment], start: float, end: float) -> str:
+    words = [w.text.strip() for s in segments for w in s.words if w.end > start and w.start < end]
+    return " ".join(words)[:300]
