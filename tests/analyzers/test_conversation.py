@@ -83,3 +83,19 @@ def test_the_interviewer_track_can_be_named_or_turned_off(scenarios) -> None:
         analyse(sc.two_tracks, track="3")
     with pytest.raises(OptionsError, match="interviewer track"):
         MediaOptions(interviewer_track="left") and AnalysisOptions(media=MediaOptions(interviewer_track="left"))
+
+
+@pytest.mark.slow
+def test_the_pipeline_transcribes_the_call_and_times_turns_with_the_interviewer_track(scenarios) -> None:
+    from interview_guard.options import IdentityOptions, LivenessOptions
+    from interview_guard.pipeline import analyze_recording
+
+    sc = scenarios["waits"]
+    summary = analyze_recording(sc.two_tracks, AnalysisOptions(identity=IdentityOptions(enabled=False),
+                                                               liveness=LivenessOptions(enabled=False)),
+                                progress=False)
+    heard = " ".join(s.text for s in summary.transcript.segments).lower()
+    assert "payments company" in heard and "release" in heard, "the call's track (the candidate) is transcribed"
+    assert "which database" not in heard, "the interviewer's own track is not"
+    assert len([i for i in summary.indicators if i.check == "answer_latency"]) == 3
+    assert {s.name for s in summary.series} >= {"answer_latency"}
