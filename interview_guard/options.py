@@ -204,7 +204,7 @@ class ConversationOptions:
         (under this similarity to each), so one speaker's own variation is not reported.
     second_voice_min_s: speech of a further voice this long raises `second_voice`.
     long_latency_s / latency_factor: an answer that starts at least this long after the question ended,
-        and at least latency_factor times the session's median, raises `answer_latency`.
+        and at least latency_factor times the lower quartile of the session's waits, raises `answer_latency`.
     regular_latency_cv: three or more long latencies this regular (std / mean) raise it more strongly.
     """
 

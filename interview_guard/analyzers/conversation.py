@@ -18,14 +18,13 @@ import numpy as np
 from interview_guard.analyzers.core import Analyzer, Evidence, Indicator, Series
 from interview_guard.media.core import AudioChunk
 from interview_guard.options import AnalysisOptions
-from interview_guard.speech.core import TranscriptSegment
+from interview_guard.speech.core import TranscriptSegment, words_between
 from interview_guard.speech.speakers import SpeakerTurn, SpeakerTurns
 from interview_guard.speech.voices import VoicePiece, VoicePieces
 
 _MIXED_CONFIDENCE = 0.6  # voices told apart by embeddings alone
 _TRACK_CONFIDENCE = 0.9  # the interviewer on their own track
 _QUIET_DB = 10.0
-
 
 
 @dataclass(frozen=True)
@@ -85,14 +84,13 @@ class ConversationAnalyzer(Analyzer):
     def _roles(self) -> tuple[int | None, int | None]:
         """The candidate speaks most on the call's track; the interviewer is the voice on their own
         track, or else the second main voice of a mixed track (when two voices are expected)."""
-        call = sorted((v for v in self.voices.voices if v.track == 0), key=lambda v: -v.seconds)
+        call = self.voices.main_voices(2, track=0)
         if not call:
             return None, None
         if self.two_tracks:
-            mic = max((v for v in self.voices.voices if v.track == 1), key=lambda v: v.seconds)
-            return call[0].index, mic.index
-        interviewer = call[1].index if self.conv.voices_expected >= 2 and len(call) > 1 else None
-        return call[0].index, interviewer
+            return call[0], self.voices.main_voices(1, track=1)[0]
+        interviewer = call[1] if self.conv.voices_expected >= 2 and len(call) > 1 else None
+        return call[0], interviewer
 
     # answer latency ------------------------------------------------------------------------------------
 
@@ -188,5 +186,4 @@ def _spans(pieces: list[VoicePiece], join_s: float = 1.0) -> list[tuple[float, f
 
 
 def _words_between(segments: list[TranscriptSegment], start: float, end: float) -> str:
-    words = [w.text.strip() for s in segments for w in s.words if w.end > start and w.start < end]
-    return " ".join(words)[:300]
+    return words_between((w for s in segments for w in s.words), start, end)[:300]

@@ -23,7 +23,7 @@ from interview_guard.lipsync.signals import mouth_opening, speaking_face
 from interview_guard.lipsync.timeline import JUDGED, SILENT, STILL, SyncTimeline, SyncWindow
 from interview_guard.media.core import AudioChunk
 from interview_guard.options import AnalysisOptions
-from interview_guard.speech.core import TranscriptSegment, Word
+from interview_guard.speech.core import TranscriptSegment, Word, words_between
 
 # Mixed call recordings carry the interviewer's voice too, and a muted microphone or a
 # smile moves lips without sound: these two checks are weak on their own.
@@ -165,7 +165,7 @@ class LipSyncAnalyzer(Analyzer):
         start, end = run[0].start, run[-1].end
         frames = [w.frame for w in (run[0], run[len(run) // 2], run[-1]) if w.frame is not None]
         frames = list(dict.fromkeys(frames))
-        words = " ".join(w.text.strip() for w in self._words if w.end > start and w.start < end)
+        words = words_between(self._words, start, end)
         measurements = {**measurements, "windows": float(len(run))}
         evidence = Evidence(start=round(start, 3), end=round(end, 3), frame_times=tuple(t for t, _ in frames),
                             frame_indices=tuple(i for _, i in frames), words=words,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -29,3 +30,8 @@ class TranscriptSegment:
     def __post_init__(self) -> None:
         if self.end < self.start:
             raise ValueError(f"segment ends before it starts ({self.start} > {self.end})")
+
+
+def words_between(words: Iterable[Word], start: float, end: float) -> str:
+    """The words heard (at least partly) between start and end, as one string for evidence."""
+    return " ".join(w.text.strip() for w in words if w.end > start and w.start < end)

@@ -45,7 +45,7 @@ class Voice:
 
 
 class SpeakerTurns:
-    """add(piece) attributes it to a voice and extends or starts a turn."""
+    """add(piece) attributes it to a voice; turns() derives the turns from those attributions."""
 
     def __init__(self, same_voice: float = 0.75, min_new_voice_s: float = 1.0, turn_gap_s: float = 10.0) -> None:
         self.same_voice = same_voice
@@ -53,14 +53,12 @@ class SpeakerTurns:
         self.turn_gap_s = turn_gap_s
         self.voices: list[Voice] = []
         self.attributions: list[tuple[VoicePiece, int, float]] = []
-        self.set_aside: list[VoicePiece] = []
 
     def add(self, piece: VoicePiece) -> int | None:
         """The voice the piece joined, or None for a short piece like no known voice (too short to start
         one: it is set aside rather than forced into a voice it does not resemble)."""
         voice, similarity = self._attribute(piece)
         if voice is None:
-            self.set_aside.append(piece)
             return None
         v = self.voices[voice]
         v.centroid_sum = v.centroid_sum + piece.embedding * piece.duration
@@ -95,9 +93,9 @@ class SpeakerTurns:
                 turns.append(SpeakerTurn(piece.start, piece.end, voice, 1, similarity))
         return turns
 
-    def main_voices(self, count: int) -> list[int]:
-        """The `count` voices heard longest, longest first."""
-        return [v.index for v in sorted(self.voices, key=lambda v: -v.seconds)[:count]]
+    def main_voices(self, count: int, track: int = 0) -> list[int]:
+        """The `count` voices of one audio track heard longest, longest first."""
+        return [v.index for v in sorted((v for v in self.voices if v.track == track), key=lambda v: -v.seconds)][:count]
 
     def similarity(self, a: int, b: int) -> float:
         return float(self.voices[a].centroid @ self.voices[b].centroid)

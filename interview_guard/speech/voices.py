@@ -52,7 +52,6 @@ class VoicePieces:
         # A low threshold: the speech we hunt (a coach, a whisper) is faint, and Silero scores whispers low.
         self._vad = VadOptions(threshold=0.25, min_silence_duration_ms=int(min_pause_s * 1000), speech_pad_ms=30)
         self._chunks: list[np.ndarray] = []
-        self._buffered = 0
         self._t0: float | None = None  # session time of the buffer's first sample
         self._pending = 0  # samples buffered since the last VAD pass
 
@@ -60,7 +59,6 @@ class VoicePieces:
         if self._t0 is None:
             self._t0 = chunk.t
         self._chunks.append(chunk.samples)
-        self._buffered += len(chunk.samples)
         self._pending += len(chunk.samples)
         if self._pending < self._block:
             return []
@@ -68,7 +66,7 @@ class VoicePieces:
         return self._cut(final=False)
 
     def flush(self) -> list[VoicePiece]:
-        return self._cut(final=True) if self._buffered else []
+        return self._cut(final=True) if self._chunks else []
 
     def _cut(self, final: bool) -> list[VoicePiece]:
         audio = np.concatenate(self._chunks) if len(self._chunks) > 1 else self._chunks[0]
@@ -88,7 +86,7 @@ class VoicePieces:
         pieces = [p for start, end in done for p in self._pieces(audio, t0, start, end)]
         rest = audio[keep_from:]
         self._t0 = t0 + keep_from / AUDIO_RATE if len(rest) else None
-        self._chunks, self._buffered = ([rest], len(rest)) if len(rest) else ([], 0)
+        self._chunks = [rest] if len(rest) else []
         return pieces
 
     def _pieces(self, audio: np.ndarray, t0: float, start: int, end: int) -> list[VoicePiece]:
