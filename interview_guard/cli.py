@@ -10,6 +10,7 @@ from pathlib import Path
 
 from interview_guard import __version__
 from interview_guard.errors import UserError
+from interview_guard.live.cli import add_live_parser, run_live
 
 logger = logging.getLogger("interview_guard")
 
@@ -23,6 +24,7 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("--debug", action="store_true", help="show debug logs and full tracebacks")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
     _add_analyze(sub)
+    add_live_parser(sub)
     c = sub.add_parser("check-profile", help="check a candidate's application: phone, dates, e-mail, links",
                        description="Check a JSON Resume (or a .txt/.pdf résumé, read as best effort) for red flags "
                                    "before any interview: phone number validity, type and region; timelines; "
@@ -196,7 +198,8 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
     try:
-        commands = {"analyze": _cmd_analyze, "models": _cmd_models, "check-profile": _cmd_check_profile}
+        commands = {"analyze": _cmd_analyze, "models": _cmd_models, "check-profile": _cmd_check_profile,
+                    "live": run_live}
         return commands[args.command](args)
     except UserError as e:
         if args.debug:

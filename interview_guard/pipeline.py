@@ -7,7 +7,7 @@ import queue
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import ExitStack
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
@@ -45,21 +45,21 @@ def analyze_recording(path: str | Path, options: AnalysisOptions | None = None, 
         reader = stack.enter_context(open_recording(path, options.media, need_audio=options.needs_audio,
                                                     full_rate_fps=options.full_rate_fps))
         transcriber = SpeechTranscriber(options.speech) if options.speech.enabled else None
-        run = _Run(options, on_indicator)
+        run = AnalysisRun(options, on_indicator)
         runner = stack.enter_context(FaceLandmarkerRunner(options.faces))
         speech = stack.enter_context(SpeechWorker(transcriber)) if transcriber else None
         bar = stack.enter_context(tqdm(total=round(reader.info.duration, 1), unit="s", disable=not progress,
                                        desc=f"analysing {reader.info.path.name}", leave=False,
                                        bar_format="{desc}: {percentage:3.0f}%|{bar}| {n:.1f}/{total:.1f} s "
                                                   "[{elapsed}<{remaining}]"))
-        stages = _start_stages(reader, runner, speech, options)
+        stages = start_stages(reader.frames_and_audio(), runner, speech, options)
         try:
             main_busy = _consume(stages, run, speech, bar)
         finally:
             stages.stop.set()  # a no-op after a clean end; stops the others after an error
             for s in stages.threads:
                 s.join()
-        _raise_first_error(stages)
+        raise_first_error(stages)
         bar.set_description("finishing transcription")
         speech_wait = time.perf_counter()
         if speech:
@@ -74,15 +74,15 @@ def analyze_recording(path: str | Path, options: AnalysisOptions | None = None, 
 
 
 @dataclass
-class _Stages:
+class Stages:
     threads: list[StageThread]
     output: queue.Queue
     stop: threading.Event
     identity: IdentityStage | None
 
 
-def _start_stages(reader, runner: FaceLandmarkerRunner, speech: SpeechWorker | None,
-                  options: AnalysisOptions) -> _Stages:
+def start_stages(source: Iterable[VideoFrame | AudioChunk], runner: FaceLandmarkerRunner, speech: SpeechWorker | None,
+                  options: AnalysisOptions) -> Stages:
     """decode -> faces -> identity, each on its own thread; the caller runs the analyzers."""
     stop = threading.Event()
     frames: queue.Queue = queue.Queue(maxsize=_QUEUE_FRAMES)
@@ -111,16 +111,16 @@ def _start_stages(reader, runner: FaceLandmarkerRunner, speech: SpeechWorker | N
         return identity.process(*item) if identity else item[1]
 
     threads = [
-        StageThread("decode", route, stop, source=reader.frames_and_audio(), outbox=frames),
+        StageThread("decode", route, stop, source=source, outbox=frames),
         StageThread("faces", faces_of, stop, inbox=frames, outbox=faces),
         StageThread("identity", describe, stop, inbox=faces, outbox=described),
     ]
     for t in threads:
         t.start()
-    return _Stages(threads, described, stop, identity)
+    return Stages(threads, described, stop, identity)
 
 
-def _consume(stages: _Stages, run: "_Run", speech: SpeechWorker | None, bar: tqdm) -> float:
+def _consume(stages: Stages, run: "AnalysisRun", speech: SpeechWorker | None, bar: tqdm) -> float:
     """Feed the analyzers as face frames and transcript segments arrive; returns the time spent."""
     busy = 0.0
     while True:
@@ -141,7 +141,7 @@ def _consume(stages: _Stages, run: "_Run", speech: SpeechWorker | None, bar: tqd
         busy += time.perf_counter() - start
 
 
-def _timings(stages: _Stages, main_busy: float, speech: SpeechWorker | None, speech_wait: float) -> dict:
+def _timings(stages: Stages, main_busy: float, speech: SpeechWorker | None, speech_wait: float) -> dict:
     """Busy seconds per stage thread, and what the run waited for at the end."""
     timings: dict[str, float] = {s.name: round(s.busy_s, 3) for s in stages.threads}
     timings["analyzers"] = round(main_busy, 3)
@@ -151,13 +151,13 @@ def _timings(stages: _Stages, main_busy: float, speech: SpeechWorker | None, spe
     return timings
 
 
-def _raise_first_error(stages: _Stages) -> None:
+def raise_first_error(stages: Stages) -> None:
     for s in stages.threads:
         if s.error is not None:
             raise s.error
 
 
-class _Run:
+class AnalysisRun:
     """State of one analysis: analyzers, indicators, transcript, face statistics."""
 
     def __init__(self, options: AnalysisOptions, on_indicator: IndicatorCallback | None) -> None:

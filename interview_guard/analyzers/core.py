@@ -58,6 +58,25 @@ class Indicator:
         return "red" if strength >= 0.6 else "amber" if strength >= 0.25 else "green"
 
 
+LEVELS = ("green", "amber", "red", "unknown")
+
+
+@dataclass(frozen=True)
+class CheckStatus:
+    """A check's state right now, for a live tile: 'green' (judged, nothing wrong), 'amber' or
+    'red' (a problem is building or holding, not yet a final indicator), 'unknown' (cannot judge
+    now: no face, no speech). Never stored as a finding: indicators are the findings."""
+
+    check: str
+    level: str
+    reason: str
+    t: float
+
+    def __post_init__(self) -> None:
+        if self.level not in LEVELS:
+            raise ValueError(f"{self.check}: status level must be one of {LEVELS} (got {self.level!r})")
+
+
 @dataclass(frozen=True)
 class Series:
     """A measurement over time that the report plots (lip-sync offset, say). values[i] is None where
@@ -110,6 +129,11 @@ class Analyzer:
 
     def series(self) -> tuple[Series, ...]:
         """Measurements over time for the report (after finish)."""
+        return ()
+
+    def status(self, now: float) -> tuple[CheckStatus, ...]:
+        """Live tiles: what each check can say at session time `now` (checks that have nothing
+        to say between findings return nothing; their tiles show their last indicator)."""
         return ()
 
 

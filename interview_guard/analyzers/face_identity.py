@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from interview_guard.analyzers.core import Analyzer, Evidence, Indicator
+from interview_guard.analyzers.core import Analyzer, CheckStatus, Evidence, Indicator
 from interview_guard.analyzers.spans import SpanBuilder, clamp01, span_evidence
 from interview_guard.faces.core import FaceFrame, FaceObservation
 from interview_guard.identity.reference import ReferenceFace, load_references
@@ -102,6 +102,26 @@ class FaceIdentityAnalyzer(Analyzer):
         out += self._several_identities()
         out += [ind for ident in self.identities for ind in self._reference_checks(ident)]
         return out
+
+    def status(self, now: float) -> tuple[CheckStatus, ...]:
+        ident = self._current
+        if ident is None:
+            change = CheckStatus("identity_change", "unknown", f"Collecting face descriptors "
+                                 f"({len(self._pending)} of {self.o.enrol_samples})", now)
+        elif self._pending:
+            change = CheckStatus("identity_change", "amber", f"{len(self._pending)} recent face descriptor(s) look "
+                                 f"like someone other than person {ident.label}", now)
+        else:
+            since = "the start" if len(self.identities) == 1 else f"{ident.spans[0][0]:.0f} s"
+            change = CheckStatus("identity_change", "green", f"Same person (person {ident.label}) since {since}, "
+                                 f"{ident.count} descriptors", now)
+        if not self.references or ident is None:
+            return (change,)
+        best = min(_dist(ident.mean, r.embedding) for r in self.references)
+        same = best < self.threshold
+        return (change, CheckStatus("reference_mismatch", "green" if same else "red",
+                                    f"Person {ident.label} {'matches' if same else 'does not match'} the reference "
+                                    f"photo (distance {best:.2f}, same person under {self.threshold:.2f})", now))
 
     # --- identity tracking -------------------------------------------------
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from interview_guard.analyzers.core import Analyzer, Indicator
+from interview_guard.analyzers.core import Analyzer, CheckStatus, Indicator
 from interview_guard.analyzers.spans import Span, SpanBuilder, clamp01, span_evidence
 from interview_guard.faces.core import FaceFrame
 from interview_guard.options import AnalysisOptions
@@ -20,9 +20,11 @@ class FacePresenceAnalyzer(Analyzer):
         self._partly_out = SpanBuilder(c.partly_out_min_s)
         self._blank = 0  # frames of the open no-face span whose picture is blank
         self._seen_face = False
+        self._frames = 0
 
     def on_faces(self, frame: FaceFrame) -> list[Indicator]:
         out = []
+        self._frames += 1
         self._seen_face |= frame.count > 0
         if frame.count == 0:
             self._blank = (self._blank if self._no_face.is_open else 0) + (frame.picture_detail < _BLANK_DETAIL)
@@ -36,6 +38,13 @@ class FacePresenceAnalyzer(Analyzer):
             out.append(_partly_out(span))
         return out
 
+    def status(self, now: float) -> tuple[CheckStatus, ...]:
+        if not self._frames:
+            return (CheckStatus("no_face", "unknown", "no video frame analysed yet", now),)
+        return (self._no_face.status("no_face", now, "No face in view", "The face is in view"),
+                self._partly_out.status("face_partly_out", now, "The face is partly out of the picture",
+                                        "The whole face is in the picture"))
+
     def finish(self, end_time: float) -> list[Indicator]:
         out = []
         if span := self._no_face.finish(end_time):
@@ -43,7 +52,6 @@ class FacePresenceAnalyzer(Analyzer):
         if span := self._partly_out.finish(end_time):
             out.append(_partly_out(span))
         return out
-
 
     def _no_face_indicator(self, span: Span) -> Indicator:
         blank_share = self._blank / max(1, len(span.frames))

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable
 
-from interview_guard.analyzers.core import Analyzer, Evidence, Indicator, Series
+from interview_guard.analyzers.core import Analyzer, CheckStatus, Evidence, Indicator, Series
 from interview_guard.analyzers.spans import clamp01
 from interview_guard.faces.core import FaceFrame
 from interview_guard.lipsync.signals import mouth_opening, speaking_face
@@ -117,6 +117,29 @@ class LipSyncAnalyzer(Analyzer):
         if check == "av_offset" and _agreement(run) < 2 / 3:
             check = "low_sync"  # the smoothed lag held, but the windows alone peak elsewhere: no real link
         return [_BUILDERS[check](self, run)]
+
+    def status(self, now: float) -> tuple[CheckStatus, ...]:
+        """One tile for lip-sync, named av_offset: the latest window's verdict and the run it extends."""
+        last = self.windows[-1] if self.windows else None
+        if last is None or now - last.end > self.o.window_s + 2 * self.o.hop_s:
+            why = "waiting for speech with the mouth in view" if last is None else "no recent window to judge"
+            return (CheckStatus("av_offset", "unknown", f"Lip-sync: {why}", now),)
+        for check in ("av_offset", "low_sync"):
+            run = self._runs[check]
+            if run:
+                level = "red" if len(run) >= self.o.sustain_windows else "amber"
+                if check == "av_offset":
+                    offset = run[-1].smoothed.offset_s * 1000 if run[-1].smoothed else 0.0
+                    why = f"the voice comes {abs(offset):.0f} ms {'after' if offset > 0 else 'before'} the lips"
+                else:
+                    why = "the mouth motion does not follow the voice at any offset (weak signal)"
+                return (CheckStatus("av_offset", level, f"Lip-sync: {why}, {len(run)} window(s) in a row", now),)
+        if last.judged and last.smoothed is not None:
+            return (CheckStatus("av_offset", "green", f"Lip-sync: voice and lips in step "
+                                f"({last.smoothed.offset_s * 1000:+.0f} ms, strength {last.support or 0.0:.2f})",
+                                now),)
+        return (CheckStatus("av_offset", "unknown", f"Lip-sync: cannot judge the last window ({last.verdict})",
+                            now),)
 
     # ------------------------------------------------------------ indicators
 

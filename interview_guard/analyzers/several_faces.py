@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from interview_guard.analyzers.core import Analyzer, Indicator
+from interview_guard.analyzers.core import Analyzer, CheckStatus, Indicator
 from interview_guard.analyzers.spans import Span, SpanBuilder, clamp01, span_evidence
 from interview_guard.faces.core import FaceFrame
 from interview_guard.options import AnalysisOptions
@@ -19,9 +19,11 @@ class SeveralFacesAnalyzer(Analyzer):
         self._spans = SpanBuilder(options.checks.several_faces_min_s)
         self._max_count = 0
         self._size_ratios: list[float] = []
+        self._last_count: int | None = None
 
     def on_faces(self, frame: FaceFrame) -> list[Indicator]:
         several = frame.count >= 2
+        self._last_count = frame.count
         if several:
             if not self._spans.is_open:
                 self._max_count, self._size_ratios = 0, []
@@ -30,6 +32,13 @@ class SeveralFacesAnalyzer(Analyzer):
             self._size_ratios.append(areas[1] / areas[0] if areas[0] > 0 else 0.0)
         span = self._spans.update(frame.t, several, frame.frame_index)
         return [self._indicator(span)] if span else []
+
+    def status(self, now: float) -> tuple[CheckStatus, ...]:
+        if self._last_count is None:
+            return ()
+        if self._last_count == 0 and not self._spans.is_open:
+            return (CheckStatus("several_faces", "unknown", "no face in view to count", now),)
+        return (self._spans.status("several_faces", now, "More than one face in view", "One face in view"),)
 
     def finish(self, end_time: float) -> list[Indicator]:
         span = self._spans.finish(end_time)

@@ -39,6 +39,21 @@ class SpanBuilder:
     def is_open(self) -> bool:
         return self._open is not None
 
+    def open_for(self, now: float) -> float:
+        """Seconds the open span has lasted by `now` (0 when none is open)."""
+        return 0.0 if self._open is None else max(0.0, now - self._open.start)
+
+    def status(self, check: str, now: float, problem: str, fine: str):  # -> CheckStatus
+        """Live tile: green while nothing is open, amber while a span grows, red once it is long enough
+        to become a finding. `problem` reads "<problem> for N s"."""
+        from interview_guard.analyzers.core import CheckStatus
+
+        held = self.open_for(now)
+        if self._open is None:
+            return CheckStatus(check, "green", fine, round(now, 3))
+        level = "red" if held >= self.min_s else "amber"
+        return CheckStatus(check, level, f"{problem} for {held:.0f} s", round(now, 3))
+
     def update(self, t: float, active: bool, frame_index: int = -1) -> Span | None:
         """Feed one frame; returns a finished span when one closes here."""
         if active:

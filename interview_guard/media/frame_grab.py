@@ -9,7 +9,7 @@ import av
 import cv2
 import numpy as np
 
-from interview_guard.media.reader import upright
+from interview_guard.media.convert import upright
 
 logger = logging.getLogger(__name__)
 

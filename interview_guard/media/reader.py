@@ -13,15 +13,15 @@ from dataclasses import replace
 from pathlib import Path
 
 import av
-import numpy as np
 
 from interview_guard.errors import MediaError
+from interview_guard.media.convert import AudioAssembler, FramePicker, analysis_size, full_rate_picker, upright
 from interview_guard.media.core import AUDIO_RATE, AudioChunk, MediaInfo, VideoFrame
 from interview_guard.options import MediaOptions
 
 logger = logging.getLogger(__name__)
 
-_CHUNK_SAMPLES = AUDIO_RATE // 10  # audio leaves in 100 ms chunks
+CHUNK_SAMPLES = AUDIO_RATE // 10  # audio leaves in 100 ms chunks
 _IMAGE_FORMATS = {"image2", "png_pipe", "jpeg_pipe", "webp_pipe", "bmp_pipe", "gif"}
 # A stream that ends this much before the length the container declares was cut short.
 _TRUNCATION_SLACK_S = 1.0
@@ -88,15 +88,15 @@ class RecordingReader:
         vstream.thread_type = "AUTO"
         streams = [vstream]
         audio = None
-        assemblers: dict[int, _AudioAssembler] = {}
+        assemblers: dict[int, AudioAssembler] = {}
         if self._use_audio:
             streams.append(self._container.streams.audio[0])
-            audio = assemblers[streams[-1].index] = _AudioAssembler(self.info.origin)
+            audio = assemblers[streams[-1].index] = AudioAssembler(self.info.origin)
             if self.interviewer_stream is not None:
                 streams.append(self.interviewer_stream)
-                assemblers[self.interviewer_stream.index] = _AudioAssembler(self.info.origin, track=1)
-        picker = _FramePicker(self.options.analysis_fps)
-        full_rate = _full_rate_picker(self.full_rate_fps, self.info.fps)
+                assemblers[self.interviewer_stream.index] = AudioAssembler(self.info.origin, track=1)
+        picker = FramePicker(self.options.analysis_fps)
+        full_rate = full_rate_picker(self.full_rate_fps, self.info.fps)
         try:
             for packet in self._container.demux(*streams):
                 for frame in self._decode(packet):
@@ -121,8 +121,8 @@ class RecordingReader:
             self.packets_skipped += 1
             return []
 
-    def _on_video_frame(self, frame: av.VideoFrame, picker: "_FramePicker",
-                        full_rate: "_FramePicker | None") -> VideoFrame | None:
+    def _on_video_frame(self, frame: av.VideoFrame, picker: "FramePicker",
+                        full_rate: "FramePicker | None") -> VideoFrame | None:
         index = self.frames_decoded
         self.frames_decoded += 1
         if frame.time is not None:
@@ -138,7 +138,7 @@ class RecordingReader:
             self.frames_analysed += 1
         else:
             self.frames_full_rate += 1
-        w, h = _analysis_size(frame.width, frame.height, self.options.max_side)
+        w, h = analysis_size(frame.width, frame.height, self.options.max_side)
         image = upright(frame.to_ndarray(format="rgb24", width=w, height=h), frame)
         turned = image.shape[:2] != (h, w)
         size = (frame.height, frame.width) if turned else (frame.width, frame.height)
@@ -153,102 +153,6 @@ class RecordingReader:
         if declared > 2 * _TRUNCATION_SLACK_S and reached < declared - max(_TRUNCATION_SLACK_S, 0.1 * declared):
             raise MediaError(f"{self.path}: video ends at {self.last_time:.1f} s but the file declares "
                              f"{declared:.1f} s; the file looks truncated (re-export or re-download it)")
-
-
-class _FramePicker:
-    """Chooses frames at a target rate from a stream of any (variable) rate."""
-
-    def __init__(self, fps: float) -> None:
-        self.step = 1.0 / fps
-        self.next_due = -1e9
-
-    def take(self, t: float) -> bool:
-        # Half a millisecond of slack so 30 fps material sampled at 10 fps takes every third frame.
-        if t + 5e-4 < self.next_due:
-            return False
-        self.next_due = self.next_due + self.step if t < self.next_due + self.step else t + self.step
-        return True
-
-
-def _full_rate_picker(fps: float, stream_fps: float) -> _FramePicker | None:
-    """Every frame when the stream is not much faster than `fps` (timestamps jitter: a picker
-    at the stream's own rate would drop some); else a picker at `fps`. None when off."""
-    if fps <= 0:
-        return None
-    return _EveryFrame() if stream_fps <= 1.1 * fps else _FramePicker(fps)
-
-
-class _EveryFrame(_FramePicker):
-    def __init__(self) -> None:
-        super().__init__(1.0)
-
-    def take(self, t: float) -> bool:
-        return True
-
-
-class _AudioAssembler:
-    """Resamples to 16 kHz mono and lays samples on the session clock, padding gaps with silence."""
-
-    def __init__(self, origin: float, track: int = 0) -> None:
-        self.origin = origin
-        self.track = track
-        self.resampler = av.AudioResampler(format="flt", layout="mono", rate=AUDIO_RATE)
-        self.written = 0  # samples emitted or buffered since t=0
-        self.pending: list[np.ndarray] = []
-        self.pending_samples = 0
-        self.emitted = 0
-
-    def add(self, frame: av.AudioFrame) -> Iterator[AudioChunk]:
-        start = None if frame.time is None else frame.time - self.origin
-        for out in self.resampler.resample(frame):
-            self._place(out.to_ndarray().reshape(-1).astype(np.float32, copy=False), start)
-            start = None
-        yield from self._drain(final=False)
-
-    def flush(self) -> Iterator[AudioChunk]:
-        for out in self.resampler.resample(None):
-            self._place(out.to_ndarray().reshape(-1).astype(np.float32, copy=False), None)
-        yield from self._drain(final=True)
-
-    def _place(self, samples: np.ndarray, start: float | None) -> None:
-        if start is not None:
-            at = int(round(start * AUDIO_RATE))
-            gap = at - self.written
-            if gap > AUDIO_RATE // 50:  # a hole over 20 ms: the stream paused, keep the clock
-                self._push(np.zeros(gap, np.float32))
-            elif at < 0 and self.written == 0:  # samples before the session clock's 0
-                samples = samples[min(-at, len(samples)):]
-        self._push(samples)
-
-    def _push(self, samples: np.ndarray) -> None:
-        if len(samples):
-            self.pending.append(samples)
-            self.pending_samples += len(samples)
-            self.written += len(samples)
-
-    def _drain(self, final: bool) -> Iterator[AudioChunk]:
-        if not self.pending or (self.pending_samples < _CHUNK_SAMPLES and not final):
-            return
-        data = np.concatenate(self.pending)
-        cut = len(data) if final else (len(data) // _CHUNK_SAMPLES) * _CHUNK_SAMPLES
-        for s in range(0, cut, _CHUNK_SAMPLES):
-            piece = data[s:min(s + _CHUNK_SAMPLES, cut)]
-            yield AudioChunk(t=self.emitted / AUDIO_RATE, samples=np.ascontiguousarray(piece), track=self.track)
-            self.emitted += len(piece)
-        rest = data[cut:]
-        self.pending = [rest] if len(rest) else []
-        self.pending_samples = len(rest)
-
-
-def upright(image: np.ndarray, frame: av.VideoFrame) -> np.ndarray:
-    """Apply the stream's display rotation (phones record sideways and say so), as players do."""
-    quarter_turns = int(round((getattr(frame, "rotation", 0) or 0) / 90.0)) % 4
-    return np.ascontiguousarray(np.rot90(image, k=quarter_turns) if quarter_turns else image)
-
-
-def _analysis_size(width: int, height: int, max_side: int) -> tuple[int, int]:
-    scale = min(1.0, max_side / max(width, height))
-    return max(2, int(round(width * scale / 2)) * 2), max(2, int(round(height * scale / 2)) * 2)
 
 
 def _open_container(path: Path) -> av.container.InputContainer:

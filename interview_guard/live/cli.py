@@ -1,0 +1,149 @@
+"""`interview-guard live`: serve the page and analyse a call (or a recording, or a camera) as it runs."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import ipaddress
+import os
+import sys
+import webbrowser
+from pathlib import Path
+
+from interview_guard.errors import UserError
+
+
+def default_data_dir(override: Path | None = None) -> Path:
+    """--data-dir, else IG_DATA_DIR, else $XDG_DATA_HOME/interview-guard (~/.local/share/interview-guard)."""
+    if override is not None:
+        return override
+    if os.environ.get("IG_DATA_DIR"):
+        return Path(os.environ["IG_DATA_DIR"])
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "interview-guard"
+
+
+def add_live_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "live", help="analyse a call while it runs: serve the page, receive the call over WebRTC",
+        description="Start the local agent: open http://HOST:PORT/, share the call's browser tab (or a camera) "
+                    "and watch the indicators as the interview runs. Each session is written to the data folder "
+                    "(journal.jsonl as it happens; summary.json and report.html at the end).")
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1, this machine only)")
+    p.add_argument("--port", type=int, default=8765, help="port (default 8765)")
+    p.add_argument("--no-browser", action="store_true", help="do not open the page")
+    p.add_argument("--data-dir", type=Path, default=None,
+                   help="where sessions are kept (default: IG_DATA_DIR or ~/.local/share/interview-guard)")
+    p.add_argument("--source", default=None, metavar="FILE|v4l2:DEV",
+                   help="analyse a recording played in real time, or a camera (v4l2:/dev/video0), instead of "
+                        "waiting for the page; with --no-browser the command ends with the source")
+    p.add_argument("--speed", type=float, default=1.0, help="with --source FILE: play faster (2 = twice real time)")
+    p.add_argument("--fps", type=float, default=5.0, help="frames analysed per second (default 5)")
+    p.add_argument("--lip-sync-fps", type=float, default=15.0,
+                   help="mouth frames per second for lip-sync (default 15; lower keeps up on slow machines)")
+    p.add_argument("--language", default="en", help="'en' (Whisper tiny.en, default), 'auto', or a code")
+    p.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"], help="where speech runs")
+    p.add_argument("--no-lip-sync", action="store_true", help="skip lip-sync (the costliest check)")
+    p.add_argument("--no-liveness", action="store_true", help="skip liveness and deepfake signals")
+    p.add_argument("--reference", action="append", default=[], metavar="PHOTO",
+                   help="ID or résumé photo to compare the candidate with (the page can upload one too)")
+    p.add_argument("--profile", type=Path, default=None, metavar="FILE",
+                   help="the candidate's JSON Resume or résumé (the page can upload one too)")
+
+
+def live_options(args: argparse.Namespace):
+    from interview_guard.options import (AnalysisOptions, IdentityOptions, LipSyncOptions, LivenessOptions,
+                                         MediaOptions, SpeechOptions)
+
+    # Live defaults trade frames for keeping up: 5 analysed fps, 15 mouth fps, 6 s speech windows.
+    video_only = bool(args.source and args.source.startswith("v4l2:"))
+    return AnalysisOptions(
+        media=MediaOptions(analysis_fps=args.fps),
+        speech=SpeechOptions(enabled=not video_only, language=args.language.lower(), device=args.device,
+                             window_s=6.0),
+        identity=IdentityOptions(references=tuple(args.reference)),
+        lip_sync=LipSyncOptions(enabled=not (video_only or args.no_lip_sync), fps=args.lip_sync_fps),
+        liveness=LivenessOptions(enabled=not args.no_liveness),
+        profile=str(args.profile) if args.profile else "")
+
+
+def run_live(args: argparse.Namespace) -> int:
+    from aiohttp import web
+
+    from interview_guard.live.server import LiveAgent
+
+    _require_local(args.host)
+    data_dir = default_data_dir(args.data_dir)
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise UserError(f"--data-dir {data_dir}: cannot create the folder ({e.strerror})") from e
+    agent = LiveAgent(live_options(args), data_dir)
+    return asyncio.run(_serve(agent, args, web))
+
+
+async def _serve(agent, args: argparse.Namespace, web) -> int:
+    runner = web.AppRunner(agent.app())
+    await runner.setup()
+    try:
+        site = web.TCPSite(runner, args.host, args.port)
+        try:
+            await site.start()
+        except OSError as e:
+            raise UserError(f"cannot listen on {args.host}:{args.port} ({e.strerror}); pick another --port") from e
+        url = f"http://{args.host}:{args.port}/"
+        print(f"interview-guard live: {url}  (sessions in {agent.data_dir}; Ctrl-C to stop)", file=sys.stderr,
+              flush=True)
+        if args.source:
+            session = await _start_source(agent, args)
+            if not args.no_browser:
+                webbrowser.open(f"{url}?watch={session.id}")
+            if args.no_browser:
+                return await _wait_for_end(session)
+        elif not args.no_browser:
+            webbrowser.open(url)
+        while True:
+            await asyncio.sleep(3600)
+    finally:
+        await runner.cleanup()
+
+
+async def _start_source(agent, args: argparse.Namespace):
+    from interview_guard.live.sources import RecordingPlayer, open_device, pump_device
+
+    if args.source.startswith("v4l2:"):
+        player = open_device(args.source)
+        session = agent.start_session(args.source)
+        asyncio.ensure_future(pump_device(player, session))
+        return session
+    path = Path(args.source)
+    session = agent.start_session(f"file:{path.name}")
+    try:
+        RecordingPlayer(path, session, speed=args.speed).start()
+    except UserError:
+        session.feed.close()
+        raise
+    return session
+
+
+async def _wait_for_end(session) -> int:
+    summary = await asyncio.get_running_loop().run_in_executor(None, session.wait)
+    if summary is None:
+        raise UserError(f"live session {session.id} failed: {session.error}")
+    print(f"session {session.id}: risk {summary.risk.level.upper()} ({len(summary.indicators)} indicators)",
+          file=sys.stderr)
+    for ind in summary.risk.top_reasons:
+        print(f"  - [{ind.check}] {ind.reason}", file=sys.stderr)
+    print(f"wrote {session.folder / 'summary.json'}\nwrote {session.folder / 'report.html'}", file=sys.stderr)
+    return 0
+
+
+def _require_local(host: str) -> None:
+    try:
+        local = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        local = False
+    if not local:
+        raise UserError(f"--host {host}: live mode serves this machine only (127.0.0.1); the call's media and "
+                        f"the candidate's data must not be reachable from the network")
+

@@ -1,0 +1,278 @@
+"""The live agent's web server (aiohttp + aiortc): the page, WebRTC signalling, session files.
+
+Signalling follows the aiortc examples: `POST /offer` with JSON {sdp, type} answers {sdp, type}
+(plus `session`). Optional fields: `candidate` (name), `profile` ({name, data: base64}) and
+`reference` ({name, data: base64}). The client opens a DataChannel named `indicators`; the agent
+sends one JSON object per update on it and accepts {"type": "stop"}. Watchers that send no media
+(a page following `live --source FILE`) read the same messages from `GET /sessions/{id}/events`
+(server-sent events).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import json
+import logging
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+from aiohttp import web
+from aiortc import RTCPeerConnection, RTCSessionDescription
+
+from interview_guard.errors import UserError
+from interview_guard.live.clock import SenderReports, SessionClock
+from interview_guard.live.journal import Message
+from interview_guard.live.session import LiveSession, new_session_folder
+from interview_guard.live.sources import pump_track
+from interview_guard.options import AnalysisOptions
+
+logger = logging.getLogger(__name__)
+
+STATIC = Path(__file__).parent / "static"
+_MAX_UPLOAD = 20 * 1024 * 1024
+_CHANNEL_BACKLOG = 4 * 1024 * 1024  # bytes a slow page may have waiting before updates are dropped
+_EVENT_QUEUE = 500
+_SESSION_FILES = {"report.html", "summary.json", "journal.jsonl"}
+
+
+class LiveAgent:
+    """Owns the peer connections and sessions; one analysed session at a time (the cores are few)."""
+
+    def __init__(self, options: AnalysisOptions, data_dir: Path) -> None:
+        self.options, self.data_dir = options, data_dir
+        self.sessions: dict[str, LiveSession] = {}
+        self.current: LiveSession | None = None
+        self._pcs: set[RTCPeerConnection] = set()
+        self._ending: set[asyncio.Task] = set()
+
+    def app(self) -> web.Application:
+        app = web.Application(client_max_size=2 * _MAX_UPLOAD)
+        app.router.add_get("/", self.index)
+        app.router.add_static("/static/", STATIC)
+        app.router.add_post("/offer", self.offer)
+        app.router.add_get("/api/current", self.current_session)
+        app.router.add_post("/sessions/{id}/stop", self.stop_session)
+        app.router.add_get("/sessions/{id}/events", self.events)
+        app.router.add_get("/sessions/{id}/evidence/{name}", self.evidence)
+        app.router.add_get("/sessions/{id}/{name}", self.session_file)
+        app.on_shutdown.append(self.shutdown)
+        return app
+
+    # ------------------------------------------------------------ sessions
+
+    def start_session(self, source: str, candidate: str = "", options: AnalysisOptions | None = None,
+                      folder: Path | None = None) -> LiveSession:
+        if self.current is not None and not self.current.ended:
+            raise UserError(f"session {self.current.id} is still running: stop it first")
+        session = LiveSession(options or self.options, folder or new_session_folder(self.data_dir), source, candidate)
+        self.sessions[session.id] = self.current = session
+        session.start()
+        return session
+
+    async def end_session(self, session: LiveSession, pc: RTCPeerConnection | None = None) -> None:
+        """Finish the analysis off the event loop, then close the connection."""
+        await asyncio.get_running_loop().run_in_executor(None, session.finish)
+        if pc is not None:
+            await pc.close()
+            self._pcs.discard(pc)
+
+    def _end_soon(self, session: LiveSession, pc: RTCPeerConnection | None) -> None:
+        task = asyncio.ensure_future(self.end_session(session, pc))
+        self._ending.add(task)
+        task.add_done_callback(self._ending.discard)
+
+    # ------------------------------------------------------------ handlers
+
+    async def index(self, request: web.Request) -> web.FileResponse:
+        return web.FileResponse(STATIC / "index.html")
+
+    async def offer(self, request: web.Request) -> web.Response:
+        try:
+            params = await request.json()
+            offer = RTCSessionDescription(sdp=str(params["sdp"]), type=str(params["type"]))
+        except (json.JSONDecodeError, KeyError, TypeError, ValueError):
+            return _error(400, "expected JSON {sdp, type} with an SDP offer")
+        if offer.type != "offer":
+            return _error(400, f"expected an offer, got type {offer.type!r}")
+        if self.current is not None and not self.current.ended:
+            return _error(409, f"session {self.current.id} is still running: stop it first")
+        folder = new_session_folder(self.data_dir)
+        try:
+            options = self._options_with_uploads(params, folder)
+            session = self.start_session("webrtc", str(params.get("candidate", ""))[:200], options, folder)
+        except UserError as e:
+            shutil.rmtree(folder, ignore_errors=True)  # nothing was recorded yet
+            return _error(400, str(e))
+        pc = RTCPeerConnection()
+        self._pcs.add(pc)
+        self._wire(pc, session)
+        await pc.setRemoteDescription(offer)
+        await pc.setLocalDescription(await pc.createAnswer())
+        return web.json_response({"sdp": pc.localDescription.sdp, "type": pc.localDescription.type,
+                                  "session": session.id})
+
+    def _wire(self, pc: RTCPeerConnection, session: LiveSession) -> None:
+        clock = SessionClock()
+        audio_tracks = 0
+        pumps: list[asyncio.Task] = []
+
+        @pc.on("datachannel")
+        def on_datachannel(channel) -> None:
+            if channel.label != "indicators":
+                return
+            listener = _channel_listener(channel)
+            session.add_listener(listener)
+            channel.on("close", lambda: session.remove_listener(listener))
+
+            @channel.on("message")
+            def on_message(text) -> None:
+                if _message_type(text) == "stop":
+                    # The page closes the connection once the summary has reached it.
+                    self._end_soon(session, None)
+
+        @pc.on("track")
+        def on_track(track) -> None:
+            nonlocal audio_tracks
+            receiver = next((t.receiver for t in pc.getTransceivers() if t.receiver.track is track), None)
+            reports = SenderReports(receiver) if receiver is not None else None
+            number = 0
+            if track.kind == "audio":
+                number, audio_tracks = audio_tracks, audio_tracks + 1
+                if number > 1:
+                    return  # a third audio track has no role
+            pumps.append(asyncio.ensure_future(pump_track(track, session, clock, number, reports)))
+
+        @pc.on("connectionstatechange")
+        async def on_state() -> None:
+            if pc.connectionState in ("failed", "closed") and not session.ended:
+                self._end_soon(session, pc if pc.connectionState == "failed" else None)
+
+    def _options_with_uploads(self, params: dict, folder: Path) -> AnalysisOptions:
+        options = self.options
+        profile = _upload(params.get("profile"), folder, "profile")
+        if profile is not None:
+            from interview_guard.profile.load import load_profile
+
+            load_profile(profile)  # a malformed profile is refused now, with its reason
+            options = replace(options, profile=str(profile))
+        reference = _upload(params.get("reference"), folder, "reference")
+        if reference is not None:
+            options = replace(options, identity=replace(options.identity, references=(str(reference),)))
+            from interview_guard.identity.reference import load_references
+
+            load_references((str(reference),))  # no face in the photo: refused now
+        return options
+
+    async def current_session(self, request: web.Request) -> web.Response:
+        s = self.current
+        return web.json_response(None if s is None else {"session": s.id, "state": s.state, "source": s.source,
+                                                         "ended": s.ended})
+
+    async def stop_session(self, request: web.Request) -> web.Response:
+        session = self._session(request)
+        await self.end_session(session)
+        return web.json_response({"session": session.id, "ended": True, "error": session.error or None})
+
+    async def events(self, request: web.Request) -> web.StreamResponse:
+        session = self._session(request)
+        queue: asyncio.Queue[Message] = asyncio.Queue(maxsize=_EVENT_QUEUE)
+        loop = asyncio.get_running_loop()
+
+        def listener(message: Message) -> None:
+            loop.call_soon_threadsafe(_put_latest, queue, message)
+
+        response = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache"})
+        await response.prepare(request)
+        session.add_listener(listener)
+        try:
+            while True:
+                message = await queue.get()
+                await response.write(f"data: {json.dumps(message, default=str)}\n\n".encode())
+                if message.get("type") == "state" and message.get("state") in ("ended", "failed"):
+                    break
+        except (ConnectionResetError, asyncio.CancelledError):
+            pass
+        finally:
+            session.remove_listener(listener)
+        return response
+
+    async def session_file(self, request: web.Request) -> web.FileResponse:
+        session = self._session(request)
+        name = request.match_info["name"]
+        path = session.folder / name
+        if name not in _SESSION_FILES or not path.exists():
+            raise web.HTTPNotFound(text=f"{name}: not written yet for session {session.id}")
+        return web.FileResponse(path)
+
+    async def evidence(self, request: web.Request) -> web.FileResponse:
+        session = self._session(request)
+        name = request.match_info["name"]
+        path = session.folder / "evidence" / name
+        if "/" in name or not name.endswith(".jpg") or not path.exists():
+            raise web.HTTPNotFound(text=f"no evidence picture {name}")
+        return web.FileResponse(path)
+
+    def _session(self, request: web.Request) -> LiveSession:
+        session = self.sessions.get(request.match_info["id"])
+        if session is None:
+            raise web.HTTPNotFound(text=f"no live session {request.match_info['id']} in this run")
+        return session
+
+    async def shutdown(self, app: web.Application) -> None:
+        for session in list(self.sessions.values()):
+            if not session.ended:
+                await self.end_session(session)
+        await asyncio.gather(*(pc.close() for pc in self._pcs), return_exceptions=True)
+        self._pcs.clear()
+
+
+def _channel_listener(channel):
+    """Sends from any thread through the event loop; drops updates a page cannot take in."""
+    loop = asyncio.get_running_loop()
+
+    def send_now(text: str) -> None:
+        if channel.readyState == "open" and channel.bufferedAmount < _CHANNEL_BACKLOG:
+            channel.send(text)
+
+    def listener(message: Message) -> None:
+        loop.call_soon_threadsafe(send_now, json.dumps(message, default=str))
+
+    return listener
+
+
+def _put_latest(queue: asyncio.Queue, message: Message) -> None:
+    if queue.full():
+        queue.get_nowait()  # a watcher that cannot keep up misses the oldest update, never stalls us
+    queue.put_nowait(message)
+
+
+def _message_type(text) -> str:
+    try:
+        return str(json.loads(text).get("type", ""))
+    except (json.JSONDecodeError, AttributeError, TypeError):
+        return ""
+
+
+def _upload(field, folder: Path, stem: str) -> Path | None:
+    """A {name, data: base64} upload written into the session folder, keeping its extension."""
+    if not field:
+        return None
+    if not isinstance(field, dict) or "data" not in field:
+        raise UserError(f"{stem}: expected {{name, data}} with the file's bytes in base64")
+    try:
+        data = base64.b64decode(str(field["data"]).split(",")[-1], validate=True)
+    except (binascii.Error, ValueError):
+        raise UserError(f"{stem}: the file's data is not valid base64") from None
+    if len(data) > _MAX_UPLOAD:
+        raise UserError(f"{stem}: {len(data) // 1_000_000} MB is over the {_MAX_UPLOAD // 1_000_000} MB limit")
+    suffix = Path(str(field.get("name", ""))).suffix.lower()[:8] or ".bin"
+    path = folder / f"{stem}{suffix}"
+    path.write_bytes(data)
+    return path
+
+
+def _error(status: int, reason: str) -> web.Response:
+    return web.json_response({"error": reason}, status=status)

@@ -1,0 +1,247 @@
+"""One live session: live frames in, the same stages and analyzers as a recording, messages out.
+
+The network side only puts frames into a bounded LiveFeed (which drops video rather than lag);
+models, stages and analyzers run on their own threads, never on the event loop. Every message
+goes to the journal as it happens and to the listeners (the page's DataChannel, event streams),
+which must not block. `finish()` writes summary.json and report.html into the session folder.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import uuid
+from collections import deque
+from collections.abc import Callable
+from contextlib import ExitStack
+from dataclasses import replace
+from datetime import datetime, timezone
+from pathlib import Path
+
+from interview_guard.analyzers.core import Indicator
+from interview_guard.faces import FaceLandmarkerRunner
+from interview_guard.live.feed import LiveConverter, LiveFeed, LiveFrame
+from interview_guard.live.journal import Journal, Message, indicator_message, status_message, transcript_message
+from interview_guard.live.thumbnails import ThumbnailRing
+from interview_guard.media.core import AudioChunk, MediaInfo
+from interview_guard.options import AnalysisOptions
+from interview_guard.pipeline import AnalysisRun, Stages, raise_first_error, start_stages
+from interview_guard.report import render_report
+from interview_guard.speech.transcriber import SpeechTranscriber
+from interview_guard.speech.worker import SpeechWorker
+from interview_guard.stages import END, Stopped, get
+from interview_guard.summary import SessionSummary, write_json_atomic
+
+logger = logging.getLogger(__name__)
+
+Listener = Callable[[Message], None]
+_STATUS_EVERY_S = 1.0
+_HISTORY = 400  # messages replayed to a page that joins late
+
+
+class LiveSession:
+    """start() loads the models and starts analysing; put() frames; finish() ends it and writes the files."""
+
+    def __init__(self, options: AnalysisOptions, folder: Path, source: str, candidate: str = "") -> None:
+        self.id = folder.name
+        self.options, self.folder, self.source, self.candidate = options, folder, source, candidate
+        self.created = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        self.feed = LiveFeed()
+        self.thumbs = ThumbnailRing(folder / "evidence", url_prefix=f"/sessions/{self.id}/evidence/")
+        self.converter = LiveConverter(options, on_frame=self.thumbs.add)
+        self.journal = Journal(folder / "journal.jsonl")
+        self.state = "created"
+        self.summary: SessionSummary | None = None
+        self.error: str = ""
+        self.sync = "rtcp"  # or "arrival" when a track had no sender report
+        self._listeners: list[Listener] = []
+        self._history: deque[Message] = deque(maxlen=_HISTORY)
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(target=self._analyse, name=f"live-{self.id[:8]}", daemon=True)
+        self._done = threading.Event()
+        self._statuses: dict[str, Message] = {}
+
+    # ------------------------------------------------------------ control (any thread)
+
+    def start(self) -> None:
+        self._publish({"type": "state", "state": "loading", "session": self.id, "source": self.source,
+                       "candidate": self.candidate, "created": self.created})
+        self._thread.start()
+
+    def put(self, item: LiveFrame) -> None:
+        self.feed.put(item)
+
+    def finish(self, timeout: float | None = None) -> SessionSummary | None:
+        """No more media: finish the analysis and write the files (blocks; call off the event loop)."""
+        self.feed.close()
+        self._done.wait(timeout)
+        return self.summary
+
+    def wait(self, timeout: float | None = None) -> SessionSummary | None:
+        """Wait for the source to end by itself (a recording played to its end), then for the files."""
+        self._done.wait(timeout)
+        return self.summary
+
+    @property
+    def ended(self) -> bool:
+        return self._done.is_set()
+
+    def add_listener(self, listener: Listener) -> None:
+        """Replays what was said so far, then passes on every new message."""
+        with self._lock:
+            for message in list(self._history) + list(self._statuses.values()):
+                listener(message)
+            self._listeners.append(listener)
+
+    def remove_listener(self, listener: Listener) -> None:
+        with self._lock:
+            if listener in self._listeners:
+                self._listeners.remove(listener)
+
+    # ------------------------------------------------------------ analysis thread
+
+    def _analyse(self) -> None:
+        try:
+            with ExitStack() as stack:
+                stack.enter_context(self.journal)
+                transcriber = SpeechTranscriber(self.options.speech) if self.options.speech.enabled else None
+                runner = stack.enter_context(FaceLandmarkerRunner(self.options.faces))
+                speech = stack.enter_context(SpeechWorker(transcriber)) if transcriber else None
+                run = AnalysisRun(self.options, self._on_indicator)
+                self._publish({"type": "state", "state": "running", "session": self.id})
+                source = self.converter.convert(self.feed.items())
+                stages = start_stages(source, runner, speech, self.options)
+                try:
+                    self._consume(stages, run, speech)
+                finally:
+                    stages.stop.set()
+                    for s in stages.threads:
+                        s.join()
+                raise_first_error(stages)
+                self._publish({"type": "state", "state": "finishing", "session": self.id})
+                if speech:
+                    self._segments(run, speech.finish())
+                run.finish(self.converter.last_time + 1.0 / self.options.media.analysis_fps)
+                self.summary = self._summary(run, transcriber)
+                self._write_outputs(self.summary)
+        except Exception as e:  # reported to the page and the journal, never lost silently
+            logger.exception("live session %s failed", self.id)
+            self.error = str(e) or type(e).__name__
+            self._publish({"type": "state", "state": "failed", "session": self.id, "error": self.error})
+        finally:
+            self.feed.close()
+            self.state = "ended"
+            self._done.set()
+
+    def _consume(self, stages: Stages, run: AnalysisRun, speech: SpeechWorker | None) -> None:
+        next_status, frames, started = time.monotonic(), 0, time.monotonic()
+        while True:
+            try:
+                item = get(stages.output, stages.stop)
+            except Stopped:
+                return
+            if item is END:
+                return
+            if isinstance(item, AudioChunk):
+                run.on_audio(item)
+                continue
+            run.on_faces(item)
+            frames += item.analysed
+            if speech:
+                self._segments(run, speech.take_segments())
+            now = time.monotonic()
+            if now >= next_status:
+                self._tiles(run, item.t)
+                arrived = self.converter.arrivals.get(item.frame_index)
+                self._publish_stats(item.t, frames / max(1e-3, now - started), now - arrived if arrived else None)
+                next_status = now + _STATUS_EVERY_S
+
+    def _segments(self, run: AnalysisRun, segments) -> None:
+        for seg in segments:
+            self._publish(transcript_message(seg))
+        run.on_segments(segments)
+
+    def _on_indicator(self, ind: Indicator) -> None:
+        urls = self.thumbs.save([i for e in ind.evidence for i in e.frame_indices])
+        self._publish(indicator_message(ind, urls))
+
+    def _tiles(self, run: AnalysisRun, now: float) -> None:
+        for analyzer in run.analyzers:
+            for status in analyzer.status(now):
+                message = status_message(status)
+                previous = self._statuses.get(status.check)
+                self._statuses[status.check] = message
+                if previous is None or (previous["level"], previous["reason"]) != (message["level"], message["reason"]):
+                    self._send(message)  # tiles are not journalled: findings are
+
+    def _publish_stats(self, t: float, fps: float, lag: float | None) -> None:
+        feed = self.feed
+        self._send({"type": "stats", "t": round(t, 2), "fps": round(fps, 1),
+                    "lag_s": None if lag is None else round(lag, 2), "video_dropped": feed.video_dropped,
+                    "video_in": feed.video_in, "audio_dropped": feed.audio_dropped, "sync": self.sync})
+
+    def _write_outputs(self, summary: SessionSummary) -> None:
+        write_json_atomic(summary.to_dict(), self.folder / "summary.json")
+        frames = self.thumbs.jpegs_at([t for ind in summary.indicators for e in ind.evidence for t in e.frame_times])
+        (self.folder / "report.html").write_text(render_report(summary, frames), encoding="utf-8")
+        self._publish({"type": "summary", "session": self.id, "risk": summary.risk.level,
+                       "indicators": len(summary.indicators),
+                       "report": f"/sessions/{self.id}/report.html", "summary": f"/sessions/{self.id}/summary.json"})
+        self._publish({"type": "state", "state": "ended", "session": self.id})
+
+    def _summary(self, run: AnalysisRun, transcriber: SpeechTranscriber | None) -> SessionSummary:
+        summary = run.summary(self._stats(), transcriber, {})
+        warnings = list(summary.warnings)
+        if self.feed.video_dropped:
+            warnings.append(f"{self.feed.video_dropped} of {self.feed.video_in} video frames were dropped to keep "
+                            f"up in real time: checks saw fewer frames than a recording would give them")
+        if self.feed.audio_dropped:
+            warnings.append(f"{self.feed.audio_dropped} audio frames were dropped (the analysis stalled)")
+        if self.sync != "rtcp":
+            warnings.append("audio and video were timed by arrival (no RTCP sender report): lip-sync offsets "
+                            "include network jitter")
+        return replace(summary, session_id=self.id, created=self.created, warnings=tuple(warnings))
+
+    def _stats(self) -> "_LiveStats":
+        c = self.converter
+        info = MediaInfo(path=Path(f"live-{self.id}"), format=self.source, duration=round(c.last_time, 3),
+                         origin=0.0, has_video=c.frames_decoded > 0, has_audio=bool(c.audio_tracks))
+        return _LiveStats(info, c.frames_analysed, c.packets_skipped,
+                          self.feed.video_dropped, self.feed.video_in)
+
+    # ------------------------------------------------------------ messages
+
+    def _publish(self, message: Message) -> None:
+        """Journal it, keep it for late joiners, send it."""
+        if message["type"] in ("indicator", "transcript", "state", "summary"):
+            self.journal.write(message)
+        with self._lock:
+            self._history.append(message)
+        self._send(message)
+
+    def _send(self, message: Message) -> None:
+        with self._lock:
+            listeners = list(self._listeners)
+        for listener in listeners:
+            try:
+                listener(message)
+            except Exception:  # a closed page must not stop the analysis
+                logger.debug("listener failed", exc_info=True)
+
+
+class _LiveStats:
+    """What a summary reads from a reader, for a live source."""
+
+    def __init__(self, info: MediaInfo, frames_analysed: int, packets_skipped: int, dropped: int, frames_in: int):
+        self.info, self.frames_analysed, self.packets_skipped = info, frames_analysed, packets_skipped
+        self.video_dropped, self.video_in = dropped, frames_in
+
+
+def new_session_folder(data_dir: Path) -> Path:
+    """sessions/<utc time>-<random> under the data folder."""
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    folder = data_dir / "sessions" / f"{stamp}-{uuid.uuid4().hex[:8]}"
+    folder.mkdir(parents=True, exist_ok=False)
+    return folder
+

@@ -1,0 +1,133 @@
+"""Where live media comes from: WebRTC tracks from the page, a recording played in real time, or a
+local device. All of them hand LiveFrames (decoded frame + session time) to a LiveSession."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import deque
+from pathlib import Path
+
+import av
+from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
+
+from interview_guard.errors import MediaError
+from interview_guard.live.clock import SenderReports, SessionClock
+from interview_guard.live.feed import LiveFrame
+from interview_guard.live.session import LiveSession
+from interview_guard.media.reader import open_recording
+
+logger = logging.getLogger(__name__)
+
+_HELD_FRAMES = 400  # per track, while the first sender report is awaited (a few seconds)
+
+
+async def pump_track(track: MediaStreamTrack, session: LiveSession, clock: SessionClock, track_no: int,
+                     reports: SenderReports | None) -> None:
+    """Receive a track until it ends, placing each frame on the session clock (on the event loop:
+    it only awaits and moves references; conversion happens on the analysis threads).
+    track_no: for audio, 0 = the call, 1 = the interviewer's own microphone."""
+    name = f"{track.kind}{track_no}"
+    held: deque = deque(maxlen=_HELD_FRAMES)
+    is_video = track.kind == "video"
+    while not session.ended:
+        try:
+            frame = await track.recv()
+        except MediaStreamError:
+            break
+        held.append((frame, time.monotonic()))
+        while held:
+            t = clock.place(name, held[0][0], reports, is_video)
+            if t is None:
+                break
+            frame, arrived = held.popleft()
+            session.put(LiveFrame(frame, t, track=0 if is_video else track_no, arrived=arrived))
+        if clock.fallback_tracks:
+            session.sync = "arrival"
+    logger.info("track %s ended", name)
+
+
+class RecordingPlayer:
+    """Plays a recording into a session at its own pace (a demo or test stand-in for a call).
+
+    Frames keep the recording's clock, start times included (an audio track that starts late
+    stays late), like `analyze` reads them.
+    """
+
+    def __init__(self, path: Path, session: LiveSession, speed: float = 1.0) -> None:
+        options = session.options
+        with open_recording(path, options.media, need_audio=options.needs_audio) as reader:
+            self.info = reader.info  # probes and validates: bad files fail here with a clear reason
+            interviewer = reader.interviewer_stream.index if reader.interviewer_stream is not None else None
+        self.path, self.session, self.speed = path, session, speed
+        self._interviewer = interviewer
+        self._stop = threading.Event()
+        self.error: BaseException | None = None
+        self._thread = threading.Thread(target=self._play, name="player", daemon=True)
+
+    def start(self) -> "RecordingPlayer":
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def join(self, timeout: float | None = None) -> None:
+        self._thread.join(timeout)
+
+    def _play(self) -> None:
+        try:
+            with av.open(str(self.path)) as container:
+                streams = [container.streams.video[0]]
+                if self.info.has_audio and self.session.options.needs_audio:
+                    streams.append(container.streams.audio[0])
+                    if self._interviewer is not None:
+                        streams.append(container.streams[self._interviewer])
+                started = time.monotonic()
+                for packet in container.demux(*streams):
+                    for frame in _decode(packet):
+                        if frame.time is None or self._stop.is_set():
+                            continue
+                        t = frame.time - self.info.origin
+                        wait = started + t / self.speed - time.monotonic()
+                        if wait > 0 and self._stop.wait(wait):
+                            return
+                        track = 1 if packet.stream.index == self._interviewer else 0
+                        self.session.put(LiveFrame(frame, t, track=track))
+        except av.error.FFmpegError as e:
+            self.error = MediaError(f"{self.path}: cannot be decoded ({e.strerror or e})")
+        finally:
+            self.session.feed.close()
+
+
+def _decode(packet: av.Packet) -> list:
+    try:
+        return packet.decode()
+    except av.error.InvalidDataError:
+        return []
+
+
+def open_device(spec: str):  # -> MediaPlayer
+    """'v4l2:/dev/video0' (Linux camera or virtual camera): video only."""
+    from aiortc.contrib.media import MediaPlayer
+
+    kind, _, device = spec.partition(":")
+    if kind != "v4l2" or not device:
+        raise MediaError(f"--source {spec}: expected a recording file or v4l2:/dev/videoN")
+    if not Path(device).exists():
+        raise MediaError(f"--source {spec}: {device} does not exist (is the camera connected? "
+                         f"`ls /dev/video*` lists the devices)")
+    try:
+        return MediaPlayer(device, format="v4l2")
+    except (av.error.FFmpegError, OSError) as e:
+        raise MediaError(f"--source {spec}: cannot open the device ({e})") from e
+
+
+async def pump_device(player, session: LiveSession) -> None:
+    clock = SessionClock(wait_s=0.0)
+    if player.video is None:
+        raise MediaError("the device gives no video")
+    await pump_track(player.video, session, clock, 0, None)
+    session.feed.close()
+

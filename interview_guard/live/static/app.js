@@ -1,0 +1,212 @@
+// interview-guard live page: capture the call, send it over WebRTC, show what the agent says.
+// Messages from the agent (DataChannel "indicators", or /sessions/ID/events when watching):
+// state, status (tile), indicator (finding), transcript, stats, summary.
+"use strict";
+
+const LABELS = {
+  no_face: "Face in view", face_partly_out: "Whole face", several_faces: "One person",
+  identity_change: "Same person", reference_mismatch: "Matches photo", av_offset: "Lip-sync",
+  low_sync: "Voice from this mouth", speech_mouth_still: "Voice while mouth still",
+  mouth_moving_silent: "Mouth moves, no voice", no_pulse: "Pulse", pulse_mismatch: "Pulse regions",
+  blink_anomaly: "Blinks", replay_loop: "Replay / loop", frozen_video: "Frozen video", still_image: "Still image",
+  face_swap_seam: "Face-swap seam", face_flicker: "Face flicker", challenge: "Challenge",
+  claim_contradiction: "Claims vs profile", answer_latency: "Answer latency", second_voice: "Second voice",
+  reading_gaze: "Reading gaze", language_switch: "Language switch", speech_without_face: "Speech without face",
+};
+const LEVEL_VALUE = { unknown: 0, green: 1, amber: 2, red: 3 };
+const TREND = 40;
+
+const $ = (id) => document.getElementById(id);
+let pc = null, channel = null, events = null, streams = [];
+const tiles = new Map();    // check -> {el, history}
+const flagged = [];         // [start, end] spans of amber/red findings
+
+function setState(text) { $("state").textContent = text; }
+function showError(text) { const e = $("error"); e.textContent = text; e.hidden = !text; }
+
+function tile(check) {
+  if (!tiles.has(check)) {
+    const el = document.createElement("div");
+    el.className = "tile"; el.dataset.check = check; el.dataset.level = "unknown";
+    el.innerHTML = `<div class="name"><span></span><span class="lvl"></span></div><div class="reason"></div>
+      <svg width="180" height="18" viewBox="0 0 ${TREND} 3" preserveAspectRatio="none"><polyline fill="none"
+      stroke="#555" stroke-width="0.15" points=""/></svg>`;
+    el.querySelector(".name span").textContent = LABELS[check] || check;
+    $("tiles").appendChild(el);
+    tiles.set(check, { el, history: [] });
+  }
+  return tiles.get(check);
+}
+
+function setTile(check, level, reason) {
+  const t = tile(check);
+  t.el.dataset.level = level;
+  t.el.querySelector(".lvl").textContent = level === "unknown" ? "cannot judge" : level;
+  t.el.querySelector(".reason").textContent = reason;
+  t.history.push(LEVEL_VALUE[level] ?? 0);
+  if (t.history.length > TREND) t.history.shift();
+  t.el.querySelector("polyline").setAttribute("points",
+    t.history.map((v, i) => `${i},${3 - v}`).join(" "));
+}
+
+function clock(t) { const m = Math.floor(t / 60), s = Math.floor(t % 60); return `${m}:${String(s).padStart(2, "0")}`; }
+
+function isFlagged(start, end) { return flagged.some(([a, b]) => end > a && start < b); }
+
+function addTranscript(msg) {
+  const div = document.createElement("div");
+  div.className = "seg"; div.dataset.t = msg.t;
+  const time = document.createElement("span"); time.className = "time"; time.textContent = clock(msg.t);
+  div.appendChild(time);
+  for (const w of msg.words || []) {
+    const span = document.createElement("span");
+    span.className = "word"; span.textContent = w.w + " ";
+    span.dataset.start = w.start; span.dataset.end = w.end;
+    if (isFlagged(w.start, w.end)) span.classList.add("flagged");
+    div.appendChild(span);
+  }
+  if (!(msg.words || []).length) div.appendChild(document.createTextNode(msg.text));
+  const box = $("transcript"); box.appendChild(div);
+  while (box.children.length > 300) box.removeChild(box.firstChild);
+  box.scrollTop = box.scrollHeight;
+}
+
+function addFinding(msg) {
+  setTile(msg.check, msg.level, msg.reason);
+  if (msg.level !== "green") {
+    flagged.push([msg.start, msg.end]);
+    for (const w of document.querySelectorAll("#transcript .word")) {
+      if (isFlagged(+w.dataset.start, +w.dataset.end)) w.classList.add("flagged");
+    }
+  }
+  const li = document.createElement("li");
+  li.className = `lvl-${msg.level}`; li.dataset.check = msg.check;
+  li.textContent = `${clock(msg.start)}–${clock(msg.end)} [${msg.check}] ${msg.reason} ` +
+    `(score ${msg.score.toFixed(2)}, confidence ${msg.confidence.toFixed(2)})`;
+  $("findings").prepend(li);
+  for (const e of msg.evidence || []) {
+    for (const url of e.frame_urls || []) {
+      const img = document.createElement("img"); img.src = url; img.title = `${msg.check}: ${e.note || ""}`;
+      $("evidence").prepend(img);
+    }
+  }
+  while ($("evidence").children.length > 12) $("evidence").lastChild.remove();
+}
+
+function onMessage(msg) {
+  switch (msg.type) {
+    case "status": setTile(msg.check, msg.level, msg.reason); break;
+    case "indicator": addFinding(msg); break;
+    case "transcript": addTranscript(msg); break;
+    case "stats":
+      $("stats").textContent = `analysed ${msg.fps} fps · lag ${msg.lag_s ?? "?"} s · ` +
+        `${msg.video_dropped} of ${msg.video_in} frames dropped to keep up` +
+        (msg.sync === "arrival" ? " · timed by arrival" : "");
+      break;
+    case "state":
+      setState(msg.state === "loading" ? "loading models…" : msg.state);
+      if (msg.state === "failed") showError(`The session failed: ${msg.error}`);
+      if (msg.state === "ended" || msg.state === "failed") finishUi();
+      break;
+    case "summary":
+      $("end").hidden = false;
+      $("summary-text").textContent = `Risk ${msg.risk.toUpperCase()}, ${msg.indicators} finding(s).`;
+      $("summary-link").href = msg.report; $("summary-json").href = msg.summary;
+      break;
+  }
+}
+
+async function fileField(input) {
+  const f = input.files[0];
+  if (!f) return null;
+  const data = await new Promise((ok, fail) => {
+    const r = new FileReader(); r.onload = () => ok(r.result); r.onerror = fail; r.readAsDataURL(f);
+  });
+  return { name: f.name, data: String(data).split(",")[1] };
+}
+
+async function capture() {
+  if ($("source").value === "tab") {
+    const s = await navigator.mediaDevices.getDisplayMedia({ video: true, audio: true });
+    if (!s.getAudioTracks().length) showError("No audio was shared: tick \"share tab audio\" for speech checks.");
+    return s;
+  }
+  return navigator.mediaDevices.getUserMedia({ video: true, audio: true });
+}
+
+function waitForIce(pc) {
+  if (pc.iceGatheringState === "complete") return Promise.resolve();
+  return new Promise((ok) => {
+    const check = () => { if (pc.iceGatheringState === "complete") { pc.removeEventListener("icegatheringstatechange", check); ok(); } };
+    pc.addEventListener("icegatheringstatechange", check);
+  });
+}
+
+async function start() {
+  showError(""); $("start").disabled = true; setState("starting…");
+  try {
+    const call = await capture();
+    streams = [call];
+    $("preview").srcObject = call;
+    pc = new RTCPeerConnection();
+    channel = pc.createDataChannel("indicators");
+    channel.onmessage = (e) => onMessage(JSON.parse(e.data));
+    const video = call.getVideoTracks()[0];
+    if (!video) throw new Error("the chosen source gives no video");
+    pc.addTrack(video, call);
+    for (const a of call.getAudioTracks().slice(0, 1)) pc.addTrack(a, call);
+    if ($("mic").checked) {
+      const mic = await navigator.mediaDevices.getUserMedia({ audio: true });
+      streams.push(mic);
+      pc.addTrack(mic.getAudioTracks()[0], mic);
+    }
+    pc.onconnectionstatechange = () => { if (pc && pc.connectionState === "failed") showError("The connection to the agent failed."); };
+    await pc.setLocalDescription(await pc.createOffer());
+    await waitForIce(pc);
+    const body = { sdp: pc.localDescription.sdp, type: pc.localDescription.type,
+      candidate: $("candidate").value, reference: await fileField($("reference")),
+      profile: await fileField($("profile")) };
+    const res = await fetch("/offer", { method: "POST", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(body) });
+    const answer = await res.json();
+    if (!res.ok) throw new Error(answer.error || `the agent answered ${res.status}`);
+    await pc.setRemoteDescription(answer);
+    $("notice").hidden = false; $("stop").disabled = false;
+  } catch (e) {
+    showError(String(e.message || e)); teardown(); $("start").disabled = false; setState("idle");
+  }
+}
+
+function stop() {
+  $("stop").disabled = true; setState("finishing…");
+  if (channel && channel.readyState === "open") channel.send(JSON.stringify({ type: "stop" }));
+  for (const s of streams) for (const t of s.getTracks()) t.stop();
+}
+
+function teardown() {
+  for (const s of streams) for (const t of s.getTracks()) t.stop();
+  streams = [];
+  if (pc) { pc.close(); pc = null; }
+}
+
+function finishUi() {
+  $("notice").hidden = true; $("stop").disabled = true;
+  if (events) { events.close(); events = null; }
+  setTimeout(teardown, 500);
+  $("start").disabled = false;
+}
+
+function watch(id) {
+  // Following a session whose media does not come from this page (live --source FILE).
+  $("setup").querySelectorAll("select, input, #start").forEach((e) => { e.disabled = true; });
+  $("notice").hidden = false;
+  events = new EventSource(`/sessions/${encodeURIComponent(id)}/events`);
+  events.onmessage = (e) => onMessage(JSON.parse(e.data));
+  $("stop").disabled = false;
+  $("stop").onclick = () => fetch(`/sessions/${encodeURIComponent(id)}/stop`, { method: "POST" });
+}
+
+$("start").onclick = start;
+$("stop").onclick = stop;
+const watching = new URLSearchParams(location.search).get("watch");
+if (watching) watch(watching);
