@@ -46,21 +46,21 @@ class SenderReports:
     """
 
     def __init__(self, receiver: RTCRtpReceiver) -> None:
-        self.report: SenderReport | None = None
         self._receiver = receiver
-        self._ssrc: int | None = None
-        self._first_rtp: int | None = None
+        self._reports: dict[int, SenderReport] = {}  # by SSRC
+        self._first_rtp: dict[int, int] = {}
+        self._packets: dict[int, int] = {}
         rtcp, rtp = receiver._handle_rtcp_packet, receiver._handle_rtp_packet
 
         async def on_rtcp(packet) -> None:
-            if isinstance(packet, RtcpSrPacket) and packet.ssrc in (self._ssrc, None):
-                self.report = SenderReport(ntp_seconds(packet.sender_info.ntp_timestamp),
-                                           packet.sender_info.rtp_timestamp)
+            if isinstance(packet, RtcpSrPacket):
+                self._reports[packet.ssrc] = SenderReport(ntp_seconds(packet.sender_info.ntp_timestamp),
+                                                          packet.sender_info.rtp_timestamp)
             await rtcp(packet)
 
         async def on_rtp(packet, arrival_time_ms: int) -> None:
-            if self._ssrc is None:  # the media stream's SSRC (retransmissions come later, on another)
-                self._ssrc, self._first_rtp = packet.ssrc, packet.timestamp
+            self._first_rtp.setdefault(packet.ssrc, packet.timestamp)
+            self._packets[packet.ssrc] = self._packets.get(packet.ssrc, 0) + 1
             await rtp(packet, arrival_time_ms=arrival_time_ms)
 
         # aiortc calls these per packet from its transport; wrapping them keeps its own handling intact.
@@ -68,12 +68,26 @@ class SenderReports:
         receiver._handle_rtp_packet = on_rtp  # type: ignore[method-assign]
 
     @property
+    def _media_ssrc(self) -> int | None:
+        # Browsers also send on a retransmission SSRC, and probe bandwidth with padding on it before the
+        # media flows; the media stream is the one that carries most packets.
+        return max(self._packets, key=self._packets.__getitem__) if self._packets else None
+
+    @property
+    def report(self) -> SenderReport | None:
+        ssrc = self._media_ssrc
+        return self._reports.get(ssrc) if ssrc is not None else None
+
+    @property
     def rtp_origin(self) -> int | None:
         # The receiver's own mapper knows the first *complete* frame's timestamp; the first packet's
         # is the same unless that frame was lost, and serves when the private attribute is gone.
         mapper = getattr(self._receiver, "_RTCRtpReceiver__timestamp_mapper", None)
         origin = getattr(mapper, "_origin", None)
-        return origin if isinstance(origin, int) else self._first_rtp
+        if isinstance(origin, int):
+            return origin
+        ssrc = self._media_ssrc
+        return self._first_rtp.get(ssrc) if ssrc is not None else None
 
     def sender_time(self, frame: av.VideoFrame | av.AudioFrame) -> float | None:
         """The frame's time on the sender's wall clock (seconds since 1900), once a report came."""
