@@ -114,15 +114,12 @@ async def _start_source(agent, args: argparse.Namespace):
     if args.source.startswith("v4l2:"):
         player = open_device(args.source)
         session = agent.start_session(args.source)
-        asyncio.ensure_future(pump_device(player, session))
+        agent.keep(asyncio.ensure_future(pump_device(player, session)))
         return session
     path = Path(args.source)
+    player = RecordingPlayer(path, agent.options, speed=args.speed)
     session = agent.start_session(f"file:{path.name}")
-    try:
-        RecordingPlayer(path, session, speed=args.speed).start()
-    except UserError:
-        session.feed.close()
-        raise
+    player.start(session)
     return session
 
 

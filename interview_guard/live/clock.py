@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import av
 from aiortc import RTCRtpReceiver
-from aiortc.rtcrtpreceiver import RtcpSrPacket
+from aiortc.rtp import RtcpSrPacket
 
 logger = logging.getLogger(__name__)
 

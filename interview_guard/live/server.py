@@ -46,7 +46,7 @@ class LiveAgent:
         self.sessions: dict[str, LiveSession] = {}
         self.current: LiveSession | None = None
         self._pcs: set[RTCPeerConnection] = set()
-        self._ending: set[asyncio.Task] = set()
+        self._tasks: set[asyncio.Future] = set()
 
     def app(self) -> web.Application:
         app = web.Application(client_max_size=2 * _MAX_UPLOAD)
@@ -80,9 +80,12 @@ class LiveAgent:
             self._pcs.discard(pc)
 
     def _end_soon(self, session: LiveSession, pc: RTCPeerConnection | None) -> None:
-        task = asyncio.ensure_future(self.end_session(session, pc))
-        self._ending.add(task)
-        task.add_done_callback(self._ending.discard)
+        self.keep(asyncio.ensure_future(self.end_session(session, pc)))
+
+    def keep(self, task: asyncio.Future) -> None:
+        """Hold a reference to a background task until it is done (the loop keeps only weak ones)."""
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     # ------------------------------------------------------------ handlers
 
@@ -117,7 +120,6 @@ class LiveAgent:
     def _wire(self, pc: RTCPeerConnection, session: LiveSession) -> None:
         clock = SessionClock()
         audio_tracks = 0
-        pumps: list[asyncio.Task] = []
 
         @pc.on("datachannel")
         def on_datachannel(channel) -> None:
@@ -143,7 +145,7 @@ class LiveAgent:
                 number, audio_tracks = audio_tracks, audio_tracks + 1
                 if number > 1:
                     return  # a third audio track has no role
-            pumps.append(asyncio.ensure_future(pump_track(track, session, clock, number, reports)))
+            self.keep(asyncio.ensure_future(pump_track(track, session, clock, number, reports)))
 
         @pc.on("connectionstatechange")
         async def on_state() -> None:

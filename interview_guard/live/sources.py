@@ -17,6 +17,7 @@ from interview_guard.live.clock import SenderReports, SessionClock
 from interview_guard.live.feed import LiveFrame
 from interview_guard.live.session import LiveSession
 from interview_guard.media.reader import open_recording
+from interview_guard.options import AnalysisOptions
 
 logger = logging.getLogger(__name__)
 
@@ -55,18 +56,19 @@ class RecordingPlayer:
     stays late), like `analyze` reads them.
     """
 
-    def __init__(self, path: Path, session: LiveSession, speed: float = 1.0) -> None:
-        options = session.options
+    def __init__(self, path: Path, options: AnalysisOptions, speed: float = 1.0) -> None:
         with open_recording(path, options.media, need_audio=options.needs_audio) as reader:
-            self.info = reader.info  # probes and validates: bad files fail here with a clear reason
+            self.info = reader.info  # probes and validates: bad files fail here, before any session exists
             interviewer = reader.interviewer_stream.index if reader.interviewer_stream is not None else None
-        self.path, self.session, self.speed = path, session, speed
+        self.path, self.speed = path, speed
         self._interviewer = interviewer
         self._stop = threading.Event()
         self.error: BaseException | None = None
+        self.session: LiveSession | None = None
         self._thread = threading.Thread(target=self._play, name="player", daemon=True)
 
-    def start(self) -> "RecordingPlayer":
+    def start(self, session: LiveSession) -> "RecordingPlayer":
+        self.session = session
         self._thread.start()
         return self
 
@@ -77,6 +79,7 @@ class RecordingPlayer:
         self._thread.join(timeout)
 
     def _play(self) -> None:
+        assert self.session is not None
         try:
             with av.open(str(self.path)) as container:
                 streams = [container.streams.video[0]]
