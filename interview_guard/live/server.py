@@ -104,7 +104,9 @@ class LiveAgent:
             return _error(409, f"session {self.current.id} is still running: stop it first")
         folder = new_session_folder(self.data_dir)
         try:
-            options = self._options_with_uploads(params, folder)
+            # Reading a photo's face and parsing a résumé take real time: off the event loop.
+            options = await asyncio.get_running_loop().run_in_executor(None, self._options_with_uploads, params,
+                                                                       folder)
             session = self.start_session("webrtc", str(params.get("candidate", ""))[:200], options, folder)
         except UserError as e:
             shutil.rmtree(folder, ignore_errors=True)  # nothing was recorded yet
