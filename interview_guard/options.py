@@ -174,6 +174,9 @@ class LivenessOptions:
     challenges: (start, end) session times when the interviewer asked the candidate to turn
         the head fully left and right, look up and pass a hand across the face.
     challenge_yaw / challenge_pitch: degrees each way that count as a full turn / a look up.
+    challenge_on_request: live mode: the interviewer starts challenge windows from the page, so the
+        check runs without windows known in advance.
+    challenge_s: how long a challenge started from the page lasts.
     """
 
     enabled: bool = True
@@ -191,6 +194,8 @@ class LivenessOptions:
     challenges: tuple[tuple[float, float], ...] = ()
     challenge_yaw: float = 30.0
     challenge_pitch: float = 15.0
+    challenge_on_request: bool = False
+    challenge_s: float = 12.0
 
 
 @dataclass(frozen=True)

@@ -52,12 +52,17 @@ class ChallengeAnalyzer(Analyzer):
 
     @classmethod
     def runs_with(cls, options: AnalysisOptions) -> bool:
-        return options.liveness.enabled and bool(options.liveness.challenges)
+        lv = options.liveness
+        return lv.enabled and (bool(lv.challenges) or lv.challenge_on_request)
 
     def __init__(self, options: AnalysisOptions) -> None:
         super().__init__(options)
         self._pending = sorted(options.liveness.challenges)
         self._open: _Window | None = None
+
+    def schedule(self, start: float, end: float) -> None:
+        """A challenge started now (live mode's button): judged like one given in advance."""
+        self._pending = sorted([*self._pending, (start, end)])
 
     def on_faces(self, frame: FaceFrame) -> list[Indicator]:
         out: list[Indicator] = []

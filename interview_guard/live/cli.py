@@ -63,7 +63,7 @@ def live_options(args: argparse.Namespace):
                              window_s=6.0),
         identity=IdentityOptions(references=tuple(args.reference)),
         lip_sync=LipSyncOptions(enabled=not (video_only or args.no_lip_sync), fps=args.lip_sync_fps),
-        liveness=LivenessOptions(enabled=not args.no_liveness),
+        liveness=LivenessOptions(enabled=not args.no_liveness, challenge_on_request=True),
         profile=str(args.profile) if args.profile else "")
 
 

@@ -3,7 +3,8 @@
 Signalling follows the aiortc examples: `POST /offer` with JSON {sdp, type} answers {sdp, type}
 (plus `session`). Optional fields: `candidate` (name), `profile` ({name, data: base64}) and
 `reference` ({name, data: base64}). The client opens a DataChannel named `indicators`; the agent
-sends one JSON object per update on it and accepts {"type": "stop"}. Watchers that send no media
+sends one JSON object per update on it and accepts {"type": "stop"} and {"type": "challenge"}
+(start a head-turn challenge now). Watchers that send no media
 (a page following `live --source FILE`) read the same messages from `GET /sessions/{id}/events`
 (server-sent events).
 """
@@ -133,9 +134,12 @@ class LiveAgent:
 
             @channel.on("message")
             def on_message(text) -> None:
-                if _message_type(text) == "stop":
+                kind = _message_type(text)
+                if kind == "stop":
                     # The page closes the connection once the summary has reached it.
                     self._end_soon(session, None)
+                elif kind == "challenge":
+                    session.request_challenge()
 
         @pc.on("track")
         def on_track(track) -> None:

@@ -19,6 +19,7 @@ from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
+from interview_guard.analyzers.challenge import ChallengeAnalyzer
 from interview_guard.analyzers.core import Indicator
 from interview_guard.faces import FaceLandmarkerRunner
 from interview_guard.live.feed import LiveConverter, LiveFeed, LiveFrame
@@ -37,6 +38,8 @@ logger = logging.getLogger(__name__)
 
 Listener = Callable[[Message], None]
 _STATUS_EVERY_S = 1.0
+CHALLENGE_PROMPTS = ("Please turn your head slowly all the way to your left,", "then all the way to your right,",
+                     "look up at the ceiling for a moment,", "and pass one hand slowly across your face.")
 _HISTORY = 400  # messages replayed to a page that joins late
 
 
@@ -61,6 +64,7 @@ class LiveSession:
         self._thread = threading.Thread(target=self._analyse, name=f"live-{self.id[:8]}", daemon=True)
         self._done = threading.Event()
         self._statuses: dict[str, Message] = {}
+        self._challenge_asked = threading.Event()
 
     # ------------------------------------------------------------ control (any thread)
 
@@ -86,6 +90,10 @@ class LiveSession:
     @property
     def ended(self) -> bool:
         return self._done.is_set()
+
+    def request_challenge(self) -> None:
+        """The interviewer pressed the challenge button: a window opens at the next analysed frame."""
+        self._challenge_asked.set()
 
     def add_listener(self, listener: Listener) -> None:
         """Replays what was said so far, then passes on every new message."""
@@ -146,6 +154,8 @@ class LiveSession:
             if isinstance(item, AudioChunk):
                 run.on_audio(item)
                 continue
+            if self._challenge_asked.is_set():
+                self._start_challenge(run, item.t)
             run.on_faces(item)
             frames += item.analysed
             if speech:
@@ -156,6 +166,19 @@ class LiveSession:
                 arrived = self.converter.arrivals.get(item.frame_index)
                 self._publish_stats(item.t, frames / max(1e-3, now - started), now - arrived if arrived else None)
                 next_status = now + _STATUS_EVERY_S
+
+    def _start_challenge(self, run: AnalysisRun, now: float) -> None:
+        self._challenge_asked.clear()
+        challenges = [a for a in run.analyzers if isinstance(a, ChallengeAnalyzer)]
+        if not challenges:
+            self._publish({"type": "challenge", "t": round(now, 3),
+                           "error": "the liveness checks are off (--no-liveness), so a challenge cannot be judged"})
+            return
+        end = now + self.options.liveness.challenge_s
+        for analyzer in challenges:
+            analyzer.schedule(now, end)
+        self._publish({"type": "challenge", "t": round(now, 3), "start": round(now, 3), "end": round(end, 3),
+                       "prompts": list(CHALLENGE_PROMPTS)})
 
     def _segments(self, run: AnalysisRun, segments) -> None:
         for seg in segments:
@@ -214,7 +237,7 @@ class LiveSession:
 
     def _publish(self, message: Message) -> None:
         """Journal it, keep it for late joiners, send it."""
-        if message["type"] in ("indicator", "transcript", "state", "summary"):
+        if message["type"] in ("indicator", "transcript", "state", "summary", "challenge"):
             self.journal.write(message)
         with self._lock:
             self._history.append(message)

@@ -74,7 +74,7 @@ async def aiortc_client(clip: str, seconds: float, out: Path) -> dict:
     return {"session": answer["session"], "messages": messages}
 
 
-async def chromium_page(video: str, audio: str, seconds: float, out: Path) -> dict:
+async def chromium_page(video: str, audio: str, seconds: float, out: Path, challenge_at: float | None) -> dict:
     from playwright.async_api import async_playwright
 
     args = ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
@@ -92,8 +92,13 @@ async def chromium_page(video: str, audio: str, seconds: float, out: Path) -> di
         await page.fill("#candidate", "Test Candidate")
         await page.click("#start")
         started = time.monotonic()
+        prompts = ""
         while time.monotonic() - started < seconds:
             await asyncio.sleep(1.0)
+            if challenge_at is not None and not prompts and time.monotonic() - started >= challenge_at:
+                await page.click("#challenge")
+                await page.wait_for_selector("#prompts:not([hidden])", timeout=10_000)
+                prompts = await page.inner_text("#prompts")
             levels.append(await page.evaluate("""() => ({
                 t: performance.now() / 1000,
                 tiles: Object.fromEntries([...document.querySelectorAll('.tile')].map(
@@ -108,7 +113,7 @@ async def chromium_page(video: str, audio: str, seconds: float, out: Path) -> di
         await page.screenshot(path=str(out / "live_page_end.png"), full_page=True)
         words = await page.eval_on_selector_all("#transcript .word", "els => els.map(e => e.textContent.trim())")
         await browser.close()
-    return {"levels": levels, "words": words, "report": report, "console": console[-20:]}
+    return {"levels": levels, "words": words, "report": report, "prompts": prompts, "console": console[-20:]}
 
 
 def main() -> int:
@@ -119,6 +124,7 @@ def main() -> int:
     p.add_argument("--audio")
     p.add_argument("--seconds", type=float, default=20.0)
     p.add_argument("--out", type=Path, required=True)
+    p.add_argument("--challenge-at", type=float, default=None, help="press the challenge button after S seconds")
     args = p.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     agent = start_agent(args.out)
@@ -127,7 +133,7 @@ def main() -> int:
         if args.mode == "aiortc":
             result = asyncio.run(aiortc_client(args.clip, args.seconds, args.out))
         else:
-            result = asyncio.run(chromium_page(args.video, args.audio, args.seconds, args.out))
+            result = asyncio.run(chromium_page(args.video, args.audio, args.seconds, args.out, args.challenge_at))
     finally:
         agent.terminate()
         try:

@@ -96,7 +96,7 @@ def test_chromium_page_shows_green_face_tiles_and_transcript(fake_devices: dict[
                                                              artifacts_dir: Path) -> None:
     _chromium_ready()
     result = _drive("chromium", tmp_path, "--video", str(fake_devices["video"]), "--audio",
-                    str(fake_devices["audio"]), "--seconds", "26")
+                    str(fake_devices["audio"]), "--seconds", "26", "--challenge-at", "6")
     shutil.copy(tmp_path / "live_page.png", artifacts_dir / "live_page_in_sync.png")
     shutil.copy(tmp_path / "live_page_end.png", artifacts_dir / "live_page_in_sync_end.png")
     for check in ("no_face", "several_faces", "identity_change"):
@@ -107,6 +107,13 @@ def test_chromium_page_shows_green_face_tiles_and_transcript(fake_devices: dict[
     assert result["report"].endswith("/report.html")
     summary = _summary(tmp_path)
     assert not [i for i in summary["indicators"] if i["check"] == "av_offset"]
+    # The challenge button: prompts shown, the window judged. The speaker on the clip only sways (about
+    # 10 degrees), so never a full turn: "not performed", or a pass marked mild.
+    assert "turn your head" in result["prompts"]
+    (verdict,) = [i for i in summary["indicators"] if i["check"] == "challenge"]
+    m = verdict["measurements"]
+    assert m["yaw_left"] < 30 and m["yaw_right"] < 30
+    assert "not performed" in verdict["reason"] or ("mild" in verdict["reason"] and verdict["confidence"] <= 0.4)
     # Chromium loops its fake camera every 9.6 s: the replay check is right to see a loop.
     assert any(i["check"] == "replay_loop" for i in summary["indicators"])
 

@@ -56,6 +56,15 @@ def sweep(amplitude: float, seconds: float = 6.0) -> list[float]:
     return [amplitude * np.sin(2 * np.pi * k / (seconds * 10)) for k in range(int(seconds * 10))]
 
 
+def test_a_challenge_started_live_is_judged_like_a_planned_one() -> None:
+    live = AnalysisOptions(liveness=LivenessOptions(challenge_on_request=True))
+    assert ChallengeAnalyzer.runs_with(live) and not ChallengeAnalyzer.runs_with(AnalysisOptions())
+    analyzer = ChallengeAnalyzer(live)
+    analyzer.schedule(0.0, 6.0)  # the interviewer pressed the button at 0 s
+    found = run(analyzer, challenge_frames(sweep(40.0)))
+    assert len(found) == 1 and found[0].measurements["passed"] == 1.0
+
+
 def test_turning_both_ways_passes() -> None:
     found = run(ChallengeAnalyzer(options((0.0, 6.0))), challenge_frames(sweep(40.0)))
     assert len(found) == 1 and found[0].measurements["passed"] == 1.0 and found[0].score == 0.0

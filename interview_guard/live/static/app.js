@@ -108,11 +108,34 @@ function onMessage(msg) {
       if (msg.state === "failed") showError(`The session failed: ${msg.error}`);
       if (msg.state === "ended" || msg.state === "failed") finishUi();
       break;
+    case "challenge": showChallenge(msg); break;
     case "summary":
       $("end").hidden = false;
       $("summary-text").textContent = `Risk ${msg.risk.toUpperCase()}, ${msg.indicators} finding(s).`;
       $("summary-link").href = msg.report; $("summary-json").href = msg.summary;
       break;
+  }
+}
+
+let countdown = null;
+function showChallenge(msg) {
+  if (msg.error) { showError(`Challenge: ${msg.error}`); $("challenge").disabled = false; return; }
+  const box = $("prompts"), list = box.querySelector("ol");
+  list.innerHTML = "";
+  for (const p of msg.prompts) { const li = document.createElement("li"); li.textContent = p; list.appendChild(li); }
+  box.hidden = false; $("challenge").disabled = true;
+  let left = Math.round(msg.end - msg.start);
+  clearInterval(countdown);
+  const tick = () => {
+    $("countdown").textContent = left > 0 ? `(${left} s left)` : "(judging…)";
+    if (left-- <= 0) { clearInterval(countdown); setTimeout(() => { box.hidden = true; $("challenge").disabled = !pc; }, 3000); }
+  };
+  tick(); countdown = setInterval(tick, 1000);
+}
+
+function challenge() {
+  if (channel && channel.readyState === "open") {
+    channel.send(JSON.stringify({ type: "challenge" })); $("challenge").disabled = true;
   }
 }
 
@@ -171,7 +194,7 @@ async function start() {
     const answer = await res.json();
     if (!res.ok) throw new Error(answer.error || `the agent answered ${res.status}`);
     await pc.setRemoteDescription(answer);
-    $("notice").hidden = false; $("stop").disabled = false;
+    $("notice").hidden = false; $("stop").disabled = false; $("challenge").disabled = false;
   } catch (e) {
     showError(String(e.message || e)); teardown(); $("start").disabled = false; setState("idle");
   }
@@ -190,7 +213,7 @@ function teardown() {
 }
 
 function finishUi() {
-  $("notice").hidden = true; $("stop").disabled = true;
+  $("notice").hidden = true; $("stop").disabled = true; $("challenge").disabled = true;
   if (events) { events.close(); events = null; }
   setTimeout(teardown, 500);
   $("start").disabled = false;
@@ -208,5 +231,6 @@ function watch(id) {
 
 $("start").onclick = start;
 $("stop").onclick = stop;
+$("challenge").onclick = challenge;
 const watching = new URLSearchParams(location.search).get("watch");
 if (watching) watch(watching);
