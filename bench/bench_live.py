@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import platform
 import statistics
 import subprocess
 import sys
@@ -25,7 +24,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bench.bench_analyze import mixed_clip, resolve_clip  # noqa: E402
+from bench.bench_analyze import machine, mixed_clip, resolve_clip  # noqa: E402
 from bench.tables import print_table  # noqa: E402
 
 # name -> options for the child; "faces only" is the baseline.
@@ -99,16 +98,9 @@ def main() -> None:
             rows.append([name, _fmt(r["fps"], 1), f"{r['dropped']:.0%}", _fmt(r["lag_p50"]), _fmt(r["lag_max"]),
                          _fmt(r["text_p50"], 1), _fmt(r["text_max"], 1), r["indicators"], r["error"] or ""])
             print(f"done: {name}", file=sys.stderr, flush=True)
-    print(f"Live pipeline on {clip.name} at {args.speed}x real time; {platform.processor() or platform.machine()}, "
-          f"{_cores()} cores, Python {platform.python_version()}\n")
+    print(f"Live pipeline on {clip.name} at {args.speed}x real time; {machine()}\n")
     print_table(["setting", "analysed fps", "video dropped", "lag p50 s", "lag max s", "transcript delay p50 s",
                  "transcript delay max s", "indicators", "error"], rows)
-
-
-def _cores() -> int:
-    import os
-
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 0
 
 
 if __name__ == "__main__":

@@ -96,10 +96,9 @@ async def _serve(agent, args: argparse.Namespace, web) -> int:
               flush=True)
         if args.source:
             session = await _start_source(agent, args)
-            if not args.no_browser:
-                webbrowser.open(f"{url}?watch={session.id}")
             if args.no_browser:
                 return await _wait_for_end(session)
+            webbrowser.open(f"{url}?watch={session.id}")
         elif not args.no_browser:
             webbrowser.open(url)
         while True:

@@ -118,7 +118,7 @@ class LiveConverter:
         self._picker = FramePicker(options.media.analysis_fps)
         self._full_rate = FramePicker(options.full_rate_fps) if options.full_rate_fps > 0 else None
         self._audio: dict[int, AudioAssembler] = {}
-        self.frames_decoded = self.frames_analysed = self.frames_full_rate = 0
+        self.frames_decoded = self.frames_analysed = 0
         self.packets_skipped = 0
         self.last_time = 0.0
         self.arrivals: dict[int, float] = {}  # frame index -> arrival (monotonic), the latest few
@@ -150,7 +150,6 @@ class LiveConverter:
         if not (analysed or extra):
             return None
         self.frames_analysed += analysed
-        self.frames_full_rate += not analysed
         frame = item.frame
         w, h = analysis_size(frame.width, frame.height, self.options.media.max_side)
         image = upright(frame.to_ndarray(format="rgb24", width=w, height=h), frame)

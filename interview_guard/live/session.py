@@ -54,7 +54,7 @@ class LiveSession:
         self.thumbs = ThumbnailRing(folder / "evidence", url_prefix=f"/sessions/{self.id}/evidence/")
         self.converter = LiveConverter(options, on_frame=self.thumbs.add)
         self.journal = Journal(folder / "journal.jsonl")
-        self.state = "created"
+        self.state = "created"  # then the latest state message: loading, running, finishing, ended, failed
         self.summary: SessionSummary | None = None
         self.error: str = ""
         self.sync = "rtcp"  # or "arrival" when a track had no sender report
@@ -79,8 +79,7 @@ class LiveSession:
     def finish(self, timeout: float | None = None) -> SessionSummary | None:
         """No more media: finish the analysis and write the files (blocks; call off the event loop)."""
         self.feed.close()
-        self._done.wait(timeout)
-        return self.summary
+        return self.wait(timeout)
 
     def wait(self, timeout: float | None = None) -> SessionSummary | None:
         """Wait for the source to end by itself (a recording played to its end), then for the files."""
@@ -139,7 +138,6 @@ class LiveSession:
             self._publish({"type": "state", "state": "failed", "session": self.id, "error": self.error})
         finally:
             self.feed.close()
-            self.state = "ended"
             self._done.set()
 
     def _consume(self, stages: Stages, run: AnalysisRun, speech: SpeechWorker | None) -> None:
@@ -230,13 +228,14 @@ class LiveSession:
         c = self.converter
         info = MediaInfo(path=Path(f"live-{self.id}"), format=self.source, duration=round(c.last_time, 3),
                          origin=0.0, has_video=c.frames_decoded > 0, has_audio=bool(c.audio_tracks))
-        return _LiveStats(info, c.frames_analysed, c.packets_skipped,
-                          self.feed.video_dropped, self.feed.video_in)
+        return _LiveStats(info, c.frames_analysed, c.packets_skipped)
 
     # ------------------------------------------------------------ messages
 
     def _publish(self, message: Message) -> None:
         """Journal it, keep it for late joiners, send it."""
+        if message["type"] == "state":
+            self.state = message["state"]
         if message["type"] in ("indicator", "transcript", "state", "summary", "challenge"):
             self.journal.write(message)
         with self._lock:
@@ -256,9 +255,8 @@ class LiveSession:
 class _LiveStats:
     """What a summary reads from a reader, for a live source."""
 
-    def __init__(self, info: MediaInfo, frames_analysed: int, packets_skipped: int, dropped: int, frames_in: int):
+    def __init__(self, info: MediaInfo, frames_analysed: int, packets_skipped: int) -> None:
         self.info, self.frames_analysed, self.packets_skipped = info, frames_analysed, packets_skipped
-        self.video_dropped, self.video_in = dropped, frames_in
 
 
 def new_session_folder(data_dir: Path) -> Path:

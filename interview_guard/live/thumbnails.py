@@ -23,10 +23,9 @@ class ThumbnailRing:
         self._ring: OrderedDict[int, tuple[float, bytes]] = OrderedDict()  # frame index -> (t, jpeg)
         self._saved: dict[int, tuple[float, Path]] = {}
         self._lock = threading.Lock()
-        self.enabled = True
 
     def add(self, frame: VideoFrame) -> None:
-        if not (self.enabled and frame.analysed):
+        if not frame.analysed:
             return
         image = frame.image
         scale = self.max_side / max(image.shape[:2])
