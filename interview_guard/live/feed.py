@@ -108,7 +108,7 @@ def _seconds(item: LiveFrame) -> float:
 class LiveConverter:
     """Turns live frames into the pipeline's VideoFrame and AudioChunk: frames picked at the analysis
     and lip-sync rates, scaled like a recording's, audio resampled onto the session clock.
-    Has the attributes a summary reads from a reader (frames_analysed, last_time, packets_skipped)."""
+    Counts what a summary reads from a reader (frames_analysed, last_time)."""
 
     _ARRIVALS_KEPT = 256
 
@@ -119,7 +119,6 @@ class LiveConverter:
         self._full_rate = FramePicker(options.full_rate_fps) if options.full_rate_fps > 0 else None
         self._audio: dict[int, AudioAssembler] = {}
         self.frames_decoded = self.frames_analysed = 0
-        self.packets_skipped = 0
         self.last_time = 0.0
         self.arrivals: dict[int, float] = {}  # frame index -> arrival (monotonic), the latest few
 

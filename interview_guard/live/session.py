@@ -58,6 +58,8 @@ class LiveSession:
         self.summary: SessionSummary | None = None
         self.error: str = ""
         self.sync = "rtcp"  # or "arrival" when a track had no sender report
+        self.packets_skipped = 0  # damaged packets the source skipped (a recording played live)
+        self.source_problems: list[str] = []  # why a source stopped early, for the summary
         self._listeners: list[Listener] = []
         self._history: deque[Message] = deque(maxlen=_HISTORY)
         self._lock = threading.Lock()
@@ -219,6 +221,7 @@ class LiveSession:
                             f"up in real time: checks saw fewer frames than a recording would give them")
         if self.feed.audio_dropped:
             warnings.append(f"{self.feed.audio_dropped} audio frames were dropped (the analysis stalled)")
+        warnings += self.source_problems
         if self.sync != "rtcp":
             warnings.append("audio and video were timed by arrival (no RTCP sender report): lip-sync offsets "
                             "include network jitter")
@@ -228,7 +231,7 @@ class LiveSession:
         c = self.converter
         info = MediaInfo(path=Path(f"live-{self.id}"), format=self.source, duration=round(c.last_time, 3),
                          origin=0.0, has_video=c.frames_decoded > 0, has_audio=bool(c.audio_tracks))
-        return _LiveStats(info, c.frames_analysed, c.packets_skipped)
+        return _LiveStats(info, c.frames_analysed, self.packets_skipped)
 
     # ------------------------------------------------------------ messages
 

@@ -16,7 +16,8 @@ from interview_guard.errors import MediaError
 from interview_guard.live.clock import SenderReports, SessionClock
 from interview_guard.live.feed import LiveFrame
 from interview_guard.live.session import LiveSession
-from interview_guard.media.reader import open_recording
+from interview_guard.media.convert import decode_packet
+from interview_guard.media.reader import looks_truncated, open_recording
 from interview_guard.options import AnalysisOptions
 
 logger = logging.getLogger(__name__)
@@ -62,8 +63,6 @@ class RecordingPlayer:
             interviewer = reader.interviewer_stream.index if reader.interviewer_stream is not None else None
         self.path, self.speed = path, speed
         self._interviewer = interviewer
-        self._stop = threading.Event()
-        self.error: BaseException | None = None
         self.session: LiveSession | None = None
         self._thread = threading.Thread(target=self._play, name="player", daemon=True)
 
@@ -72,43 +71,43 @@ class RecordingPlayer:
         self._thread.start()
         return self
 
-    def stop(self) -> None:
-        self._stop.set()
-
-    def join(self, timeout: float | None = None) -> None:
-        self._thread.join(timeout)
-
     def _play(self) -> None:
-        assert self.session is not None
+        session = self.session
+        assert session is not None
+        t = 0.0
         try:
             with av.open(str(self.path)) as container:
                 streams = [container.streams.video[0]]
-                if self.info.has_audio and self.session.options.needs_audio:
+                if self.info.has_audio and session.options.needs_audio:
                     streams.append(container.streams.audio[0])
                     if self._interviewer is not None:
                         streams.append(container.streams[self._interviewer])
                 started = time.monotonic()
                 for packet in container.demux(*streams):
-                    for frame in _decode(packet):
-                        if frame.time is None or self._stop.is_set():
+                    frames = decode_packet(packet)
+                    if frames is None:
+                        session.packets_skipped += 1
+                        continue
+                    for frame in frames:
+                        if session.ended:  # stopped from the page or the agent shut down
+                            return
+                        if frame.time is None:
                             continue
                         t = frame.time - self.info.origin
                         wait = started + t / self.speed - time.monotonic()
-                        if wait > 0 and self._stop.wait(wait):
-                            return
+                        if wait > 0:
+                            time.sleep(wait)
                         track = 1 if packet.stream.index == self._interviewer else 0
-                        self.session.put(LiveFrame(frame, t, track=track))
+                        session.put(LiveFrame(frame, t, track=track))
+            if looks_truncated(self.info, t):
+                session.source_problems.append(f"{self.path.name}: ends at {t:.1f} s but declares "
+                                               f"{self.info.duration:.1f} s; the file looks truncated")
         except av.error.FFmpegError as e:
-            self.error = MediaError(f"{self.path}: cannot be decoded ({e.strerror or e})")
+            # The part played so far is analysed; the summary says where and why it stopped.
+            session.source_problems.append(f"{self.path.name}: cannot be decoded past {t:.1f} s "
+                                           f"({e.strerror or e}); the session covers the part before")
         finally:
-            self.session.feed.close()
-
-
-def _decode(packet: av.Packet) -> list:
-    try:
-        return packet.decode()
-    except av.error.InvalidDataError:
-        return []
+            session.feed.close()
 
 
 def open_device(spec: str):  # -> MediaPlayer

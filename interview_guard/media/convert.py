@@ -17,6 +17,15 @@ from interview_guard.media.core import AUDIO_RATE, AudioChunk
 CHUNK_SAMPLES = AUDIO_RATE // 10  # audio leaves in 100 ms chunks
 
 
+def decode_packet(packet: av.Packet) -> list | None:
+    """The packet's frames, or None when the packet is damaged (common in real recordings: the
+    caller counts it and goes on)."""
+    try:
+        return packet.decode()
+    except av.error.InvalidDataError:
+        return None
+
+
 class FramePicker:
     """Chooses frames at a target rate from a stream of any (variable) rate."""
 

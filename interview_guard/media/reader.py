@@ -15,7 +15,8 @@ from pathlib import Path
 import av
 
 from interview_guard.errors import MediaError
-from interview_guard.media.convert import AudioAssembler, FramePicker, analysis_size, full_rate_picker, upright
+from interview_guard.media.convert import (AudioAssembler, FramePicker, analysis_size, decode_packet,
+                                           full_rate_picker, upright)
 from interview_guard.media.core import AUDIO_RATE, AudioChunk, MediaInfo, VideoFrame
 from interview_guard.options import MediaOptions
 
@@ -113,13 +114,12 @@ class RecordingReader:
         self._check_complete(audio.emitted / AUDIO_RATE if audio is not None else 0.0)
 
     def _decode(self, packet: av.Packet) -> list:
-        try:
-            return packet.decode()
-        except av.error.InvalidDataError:
-            # One damaged packet is common in real recordings; skip it, count it, keep going.
+        frames = decode_packet(packet)
+        if frames is None:
             logger.debug("%s: skipped an undecodable packet at pts %s", self.path, packet.pts)
             self.packets_skipped += 1
             return []
+        return frames
 
     def _on_video_frame(self, frame: av.VideoFrame, picker: "FramePicker",
                         full_rate: "FramePicker | None") -> VideoFrame | None:
@@ -147,12 +147,16 @@ class RecordingReader:
     def _check_complete(self, audio_end: float) -> None:
         if self.frames_decoded == 0:
             raise MediaError(f"{self.path}: no video frame could be decoded (empty or corrupt video stream)")
-        declared = self.info.duration
         # A file whose audio runs on after the video (delayed audio, say) is complete when the audio is.
-        reached = max(self.last_time, audio_end)
-        if declared > 2 * _TRUNCATION_SLACK_S and reached < declared - max(_TRUNCATION_SLACK_S, 0.1 * declared):
+        if looks_truncated(self.info, max(self.last_time, audio_end)):
             raise MediaError(f"{self.path}: video ends at {self.last_time:.1f} s but the file declares "
-                             f"{declared:.1f} s; the file looks truncated (re-export or re-download it)")
+                             f"{self.info.duration:.1f} s; the file looks truncated (re-export or re-download it)")
+
+
+def looks_truncated(info: MediaInfo, reached: float) -> bool:
+    """The streams ended well before the length the container declares."""
+    declared = info.duration
+    return declared > 2 * _TRUNCATION_SLACK_S and reached < declared - max(_TRUNCATION_SLACK_S, 0.1 * declared)
 
 
 def _open_container(path: Path) -> av.container.InputContainer:

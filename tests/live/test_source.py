@@ -81,3 +81,18 @@ def test_data_dir_comes_from_the_flag_then_the_environment(monkeypatch, tmp_path
     monkeypatch.delenv("IG_DATA_DIR")
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     assert default_data_dir() == tmp_path / "xdg" / "interview-guard"
+
+
+def test_a_recording_cut_short_is_played_as_far_as_it_goes_and_the_summary_says_so(
+        media_dir: Path, ffmpeg: str, tmp_path: Path) -> None:
+    whole = tmp_path / "whole.mkv"
+    run_ffmpeg(ffmpeg, "-i", str(media_dir / CLIP), "-c", "copy", str(whole))
+    data = whole.read_bytes()
+    cut = tmp_path / "cut.mkv"
+    cut.write_bytes(data[: len(data) // 2])  # Matroska keeps the declared length in its header
+    assert main(["live", "--no-browser", "--source", str(cut), "--data-dir", str(tmp_path / "d"), "--port", "0",
+                 "--no-lip-sync", "--no-liveness"]) == 0
+    (summary_path,) = (tmp_path / "d" / "sessions").glob("*/summary.json")
+    summary = json.loads(summary_path.read_text())
+    assert any("cut.mkv" in w and "truncated" in w for w in summary["warnings"]), summary["warnings"]
+    assert 3.0 < summary["source"]["duration"] < 6.0
