@@ -10,7 +10,8 @@ from pathlib import Path
 
 from interview_guard import __version__
 from interview_guard.errors import UserError
-from interview_guard.live.cli import add_live_parser, run_live
+from interview_guard.live.cli import add_live_parser, run_live, run_serve
+from interview_guard.store.cli import add_sessions_parser, run_sessions
 
 logger = logging.getLogger("interview_guard")
 
@@ -25,6 +26,7 @@ def _build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
     _add_analyze(sub)
     add_live_parser(sub)
+    add_sessions_parser(sub)
     c = sub.add_parser("check-profile", help="check a candidate's application: phone, dates, e-mail, links",
                        description="Check a JSON Resume (or a .txt/.pdf résumé, read as best effort) for red flags "
                                    "before any interview: phone number validity, type and region; timelines; "
@@ -82,6 +84,10 @@ def _add_analyze(sub: argparse._SubParsersAction) -> None:
                         "exactly two tracks)")
     a.add_argument("--no-turns", action="store_true", help="skip turn-taking checks (answer latency, second voice)")
     a.add_argument("--no-report", action="store_true", help="write summary.json only")
+    a.add_argument("--data-dir", type=Path, default=None,
+                   help="session store folder (default: IG_DATA_DIR or ~/.local/share/interview-guard)")
+    a.add_argument("--no-store", action="store_true",
+                   help="do not keep the session in the store (only the --out files are written)")
     a.add_argument("--quiet", action="store_true", help="no progress bar")
     a.add_argument("--json", action="store_true", help="also print summary.json to stdout")
 
@@ -150,14 +156,27 @@ def _cmd_check_profile(args: argparse.Namespace) -> int:
 
 
 def _cmd_analyze(args: argparse.Namespace) -> int:
-    from interview_guard.outputs import write_outputs
-    from interview_guard.pipeline import analyze_recording
+    from interview_guard.outputs import evidence_frames, write_outputs
 
     options = _options_from_args(args)
     out_dir = args.out or Path("ig-out") / args.recording.stem
     _check_out_dir(out_dir)
-    summary = analyze_recording(args.recording, options, progress=not args.quiet)
-    written = write_outputs(summary, out_dir, report=not args.no_report, progress=not args.quiet)
+    if args.no_store:
+        from interview_guard.pipeline import analyze_recording
+
+        summary = analyze_recording(args.recording, options, progress=not args.quiet)
+        written = write_outputs(summary, out_dir, report=not args.no_report, progress=not args.quiet)
+    else:
+        from interview_guard.config import load_config
+        from interview_guard.store import open_store
+        from interview_guard.store.recorder import analyze_into_store
+
+        with open_store(load_config(args.data_dir)) as store:
+            summary, recorder = analyze_into_store(store, args.recording, options, progress=not args.quiet)
+            frames = evidence_frames(summary, progress=not args.quiet)
+            written = write_outputs(summary, out_dir, report=not args.no_report, frames=frames)
+            recorder.complete(summary, frames)
+            print(f"session {summary.session_id} kept in {store.config.data_dir}", file=sys.stderr)
     if args.json:
         print(json.dumps(summary.to_dict(), indent=2, ensure_ascii=False))
     risk = summary.risk
@@ -199,7 +218,7 @@ def main(argv: list[str] | None = None) -> int:
                         format="%(levelname)s %(name)s: %(message)s")
     try:
         commands = {"analyze": _cmd_analyze, "models": _cmd_models, "check-profile": _cmd_check_profile,
-                    "live": run_live}
+                    "live": run_live, "serve": run_serve, "sessions": run_sessions}
         return commands[args.command](args)
     except UserError as e:
         if args.debug:

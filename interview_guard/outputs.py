@@ -15,7 +15,9 @@ from interview_guard.summary import SessionSummary, write_json_atomic
 MAX_EVIDENCE_FRAMES = 24
 
 
-def write_outputs(summary: SessionSummary, out_dir: Path, report: bool = True, progress: bool = False) -> list[Path]:
+def write_outputs(summary: SessionSummary, out_dir: Path, report: bool = True, progress: bool = False,
+                  frames: dict[float, bytes] | None = None) -> list[Path]:
+    """frames: evidence JPEGs already grabbed (else grabbed here when a report is written)."""
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as e:
@@ -24,7 +26,7 @@ def write_outputs(summary: SessionSummary, out_dir: Path, report: bool = True, p
     write_json_atomic(summary.to_dict(), summary_path)
     written = [summary_path]
     if report:
-        frames = evidence_frames(summary, progress)
+        frames = evidence_frames(summary, progress) if frames is None else frames
         report_path = out_dir / "report.html"
         tmp = report_path.with_name(f".report.html.{os.getpid()}.tmp")
         tmp.write_text(render_report(summary, frames), encoding="utf-8")

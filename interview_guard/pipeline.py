@@ -23,6 +23,7 @@ from interview_guard.fusion import fuse
 from interview_guard.identity import IdentityStage
 from interview_guard.liveness.measure import with_appearance
 from interview_guard.media import AudioChunk, VideoFrame, open_recording
+from interview_guard.media.core import MediaInfo
 from interview_guard.options import AnalysisOptions
 from interview_guard.speech.core import TranscriptSegment
 from interview_guard.stages import END, StageThread, Stopped, get
@@ -33,19 +34,26 @@ from interview_guard.summary import SessionSummary, TranscriptInfo
 logger = logging.getLogger(__name__)
 
 IndicatorCallback = Callable[[Indicator], None]
+SegmentsCallback = Callable[[list[TranscriptSegment]], None]
 _QUEUE_FRAMES = 8  # analysed frames in flight between two stages
 
 
 def analyze_recording(path: str | Path, options: AnalysisOptions | None = None, progress: bool = True,
-                      on_indicator: IndicatorCallback | None = None) -> SessionSummary:
-    """Analyse one recording end to end. Raises UserError subclasses for bad input."""
+                      on_indicator: IndicatorCallback | None = None, on_segments: SegmentsCallback | None = None,
+                      on_start: Callable[[MediaInfo], None] | None = None) -> SessionSummary:
+    """Analyse one recording end to end. Raises UserError subclasses for bad input.
+
+    on_start runs once the recording has opened (the input is accepted); on_indicator and on_segments
+    as findings and words arrive (the store writes them so that a killed run keeps them)."""
     options = options or AnalysisOptions()
     started = time.perf_counter()
     with ExitStack() as stack:
         reader = stack.enter_context(open_recording(path, options.media, need_audio=options.needs_audio,
                                                     full_rate_fps=options.full_rate_fps))
         transcriber = SpeechTranscriber(options.speech) if options.speech.enabled else None
-        run = AnalysisRun(options, on_indicator)
+        run = AnalysisRun(options, on_indicator, on_segments)
+        if on_start:
+            on_start(reader.info)
         runner = stack.enter_context(FaceLandmarkerRunner(options.faces))
         speech = stack.enter_context(SpeechWorker(transcriber)) if transcriber else None
         bar = stack.enter_context(tqdm(total=round(reader.info.duration, 1), unit="s", disable=not progress,
@@ -160,13 +168,15 @@ def raise_first_error(stages: Stages) -> None:
 class AnalysisRun:
     """State of one analysis: analyzers, indicators, transcript, face statistics."""
 
-    def __init__(self, options: AnalysisOptions, on_indicator: IndicatorCallback | None) -> None:
+    def __init__(self, options: AnalysisOptions, on_indicator: IndicatorCallback | None,
+                 on_segments: SegmentsCallback | None = None) -> None:
         self.options = options
         self.analyzers: list[Analyzer] = build_analyzers(options)
         self.indicators: list[Indicator] = []
         self.segments: list[TranscriptSegment] = []
         self.face_stats = FaceStats(1.0 / options.media.analysis_fps)
         self._on_indicator = on_indicator
+        self._on_segments = on_segments
 
     def _emit(self, found: list[Indicator]) -> None:
         for ind in found:
@@ -186,6 +196,8 @@ class AnalysisRun:
             self._emit(a.on_audio(chunk))
 
     def on_segments(self, segments: list[TranscriptSegment]) -> None:
+        if segments and self._on_segments:
+            self._on_segments(segments)
         for seg in segments:
             self.segments.append(seg)
             for a in self.analyzers:

@@ -4,23 +4,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import ipaddress
-import os
 import sys
 import webbrowser
 from pathlib import Path
 
 from interview_guard.errors import UserError
-
-
-def default_data_dir(override: Path | None = None) -> Path:
-    """--data-dir, else IG_DATA_DIR, else $XDG_DATA_HOME/interview-guard (~/.local/share/interview-guard)."""
-    if override is not None:
-        return override
-    if os.environ.get("IG_DATA_DIR"):
-        return Path(os.environ["IG_DATA_DIR"])
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "interview-guard"
 
 
 def add_live_parser(sub: argparse._SubParsersAction) -> None:
@@ -29,14 +17,30 @@ def add_live_parser(sub: argparse._SubParsersAction) -> None:
         description="Start the local agent: open http://HOST:PORT/, share the call's browser tab (or a camera) "
                     "and watch the indicators as the interview runs. Each session is written to the data folder "
                     "(journal.jsonl as it happens; summary.json and report.html at the end).")
-    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1, this machine only)")
+    _add_server_args(p, "127.0.0.1, this machine only")
+    p.add_argument("--source", default=None, metavar="FILE|v4l2:DEV",
+                   help="analyse a recording played in real time, or a camera (v4l2:/dev/video0), instead of "
+                        "waiting for the page; with --no-browser the command ends with the source")
+    _add_analysis_args(p)
+    s = sub.add_parser(
+        "serve", help="serve the review app (and the live page): sessions, evidence, decisions",
+        description="Serve the review app at http://HOST:PORT/review: the stored sessions with their risk, "
+                    "timeline, transcript and evidence, and the reviewers' decisions (audited). On this machine "
+                    "the live page is served too. Any other --host needs [server] token in config.toml. "
+                    "Sessions older than the configured retention are purged at start and daily.")
+    _add_server_args(s, "127.0.0.1; another address needs a token")
+    _add_analysis_args(s)
+
+
+def _add_server_args(p: argparse.ArgumentParser, host_help: str) -> None:
+    p.add_argument("--host", default="127.0.0.1", help=f"address to bind (default {host_help})")
     p.add_argument("--port", type=int, default=8765, help="port (default 8765)")
     p.add_argument("--no-browser", action="store_true", help="do not open the page")
     p.add_argument("--data-dir", type=Path, default=None,
                    help="where sessions are kept (default: IG_DATA_DIR or ~/.local/share/interview-guard)")
-    p.add_argument("--source", default=None, metavar="FILE|v4l2:DEV",
-                   help="analyse a recording played in real time, or a camera (v4l2:/dev/video0), instead of "
-                        "waiting for the page; with --no-browser the command ends with the source")
+
+
+def _add_analysis_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--speed", type=float, default=1.0, help="with --source FILE: play faster (2 = twice real time)")
     p.add_argument("--fps", type=float, default=5.0, help="frames analysed per second (default 5)")
     p.add_argument("--lip-sync-fps", type=float, default=15.0,
@@ -70,19 +74,37 @@ def live_options(args: argparse.Namespace):
 def run_live(args: argparse.Namespace) -> int:
     from aiohttp import web
 
+    from interview_guard.config import load_config
     from interview_guard.live.server import LiveAgent
+    from interview_guard.store import open_store
 
     _require_local(args.host)
-    data_dir = default_data_dir(args.data_dir)
-    try:
-        data_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise UserError(f"--data-dir {data_dir}: cannot create the folder ({e.strerror})") from e
-    agent = LiveAgent(live_options(args), data_dir)
-    return asyncio.run(_serve(agent, args, web))
+    config = load_config(args.data_dir)
+    with open_store(config) as store:
+        agent = LiveAgent(live_options(args), config.data_dir, store)
+        return asyncio.run(_serve(agent, args, web))
 
 
-async def _serve(agent, args: argparse.Namespace, web) -> int:
+def run_serve(args: argparse.Namespace) -> int:
+    from aiohttp import web
+
+    from interview_guard.config import CONFIG_NAME, load_config
+    from interview_guard.live.server import LiveAgent
+    from interview_guard.review.auth import require_token_for
+    from interview_guard.store import open_store
+
+    args.source = None
+    config = load_config(args.data_dir)
+    needs_token = require_token_for(args.host, config.token, str(config.source or config.data_dir / CONFIG_NAME))
+    with open_store(config) as store:
+        agent = LiveAgent(live_options(args), config.data_dir, store, token=config.token if needs_token else "",
+                          live=not needs_token)
+        return asyncio.run(_serve(agent, args, web, page="review"))
+
+
+async def _serve(agent, args: argparse.Namespace, web, page: str = "") -> int:
+    if agent.store is not None and agent.store.config.retention_days:
+        agent.keep(asyncio.ensure_future(_apply_retention(agent.store)))
     runner = web.AppRunner(agent.app())
     await runner.setup()
     try:
@@ -91,9 +113,9 @@ async def _serve(agent, args: argparse.Namespace, web) -> int:
             await site.start()
         except OSError as e:
             raise UserError(f"cannot listen on {args.host}:{args.port} ({e.strerror}); pick another --port") from e
-        url = f"http://{args.host}:{args.port}/"
-        print(f"interview-guard live: {url}  (sessions in {agent.data_dir}; Ctrl-C to stop)", file=sys.stderr,
-              flush=True)
+        url = f"http://{args.host}:{args.port}/{page}"
+        print(f"interview-guard {'serve' if page else 'live'}: {url}  (sessions in {agent.data_dir}; Ctrl-C to stop)",
+              file=sys.stderr, flush=True)
         if args.source:
             session = await _start_source(agent, args)
             if args.no_browser:
@@ -134,12 +156,22 @@ async def _wait_for_end(session) -> int:
     return 0
 
 
+async def _apply_retention(store) -> None:
+    """Purge sessions past the configured retention now and once a day (off the event loop)."""
+    loop = asyncio.get_running_loop()
+    while True:
+        ids = await loop.run_in_executor(None, store.expired, store.config.retention_days)
+        if ids:
+            result = await loop.run_in_executor(None, store.purge, ids, "retention")
+            print(f"retention: purged {result.sessions} session(s) older than {store.config.retention_days} days",
+                  file=sys.stderr, flush=True)
+        await asyncio.sleep(24 * 3600)
+
+
 def _require_local(host: str) -> None:
-    try:
-        local = host == "localhost" or ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        local = False
-    if not local:
+    from interview_guard.review.auth import is_local
+
+    if not is_local(host):
         raise UserError(f"--host {host}: live mode serves this machine only (127.0.0.1); the call's media and "
                         f"the candidate's data must not be reachable from the network")
 

@@ -29,6 +29,9 @@ from interview_guard.live.journal import Message
 from interview_guard.live.session import LiveSession, new_session_folder
 from interview_guard.live.sources import pump_track
 from interview_guard.options import AnalysisOptions
+from interview_guard.review.api import ReviewApp, json_errors
+from interview_guard.review.auth import token_middleware
+from interview_guard.store import Store
 
 logger = logging.getLogger(__name__)
 
@@ -42,15 +45,24 @@ _SESSION_FILES = {"report.html", "summary.json", "journal.jsonl"}
 class LiveAgent:
     """Owns the peer connections and sessions; one analysed session at a time (the cores are few)."""
 
-    def __init__(self, options: AnalysisOptions, data_dir: Path) -> None:
-        self.options, self.data_dir = options, data_dir
+    def __init__(self, options: AnalysisOptions, data_dir: Path, store: Store | None = None,
+                 token: str = "", live: bool = True) -> None:
+        """store: sessions are written there and the review app is served; token: every request needs it
+        (a non-local bind); live: serve the live page and WebRTC (off on a non-local bind)."""
+        self.options, self.data_dir, self.store, self.token, self.live = options, data_dir, store, token, live
         self.sessions: dict[str, LiveSession] = {}
         self.current: LiveSession | None = None
         self._pcs: set[RTCPeerConnection] = set()
         self._tasks: set[asyncio.Future] = set()
 
     def app(self) -> web.Application:
-        app = web.Application(client_max_size=2 * _MAX_UPLOAD)
+        middlewares = [json_errors] + ([token_middleware(self.token)] if self.token else [])
+        app = web.Application(client_max_size=2 * _MAX_UPLOAD, middlewares=middlewares)
+        if self.store is not None:
+            ReviewApp(self.store).add_routes(app)
+        if not self.live:
+            app.router.add_get("/", self.to_review)
+            return app
         app.router.add_get("/", self.index)
         app.router.add_static("/static/", STATIC)
         app.router.add_post("/offer", self.offer)
@@ -68,7 +80,8 @@ class LiveAgent:
                       folder: Path | None = None) -> LiveSession:
         if self.current is not None and not self.current.ended:
             raise UserError(f"session {self.current.id} is still running: stop it first")
-        session = LiveSession(options or self.options, folder or new_session_folder(self.data_dir), source, candidate)
+        session = LiveSession(options or self.options, folder or new_session_folder(self.data_dir), source, candidate,
+                              self.store)
         self.sessions[session.id] = self.current = session
         session.start()
         return session
@@ -92,6 +105,9 @@ class LiveAgent:
 
     async def index(self, request: web.Request) -> web.FileResponse:
         return web.FileResponse(STATIC / "index.html")
+
+    async def to_review(self, request: web.Request) -> web.Response:
+        raise web.HTTPFound("/review")
 
     async def offer(self, request: web.Request) -> web.Response:
         try:

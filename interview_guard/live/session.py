@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 import threading
 import time
-import uuid
 from collections import deque
 from collections.abc import Callable
 from contextlib import ExitStack
@@ -32,6 +31,8 @@ from interview_guard.report import render_report
 from interview_guard.speech.transcriber import SpeechTranscriber
 from interview_guard.speech.worker import SpeechWorker
 from interview_guard.stages import END, Stopped, get
+from interview_guard.store import Store
+from interview_guard.store.recorder import SessionRecorder, new_session_id
 from interview_guard.summary import SessionSummary, write_json_atomic
 
 logger = logging.getLogger(__name__)
@@ -46,8 +47,11 @@ _HISTORY = 400  # messages replayed to a page that joins late
 class LiveSession:
     """start() loads the models and starts analysing; put() frames; finish() ends it and writes the files."""
 
-    def __init__(self, options: AnalysisOptions, folder: Path, source: str, candidate: str = "") -> None:
+    def __init__(self, options: AnalysisOptions, folder: Path, source: str, candidate: str = "",
+                 store: Store | None = None) -> None:
         self.id = folder.name
+        self.store = store
+        self.recorder: SessionRecorder | None = None
         self.options, self.folder, self.source, self.candidate = options, folder, source, candidate
         self.created = datetime.now(timezone.utc).isoformat(timespec="seconds")
         self.feed = LiveFeed()
@@ -114,6 +118,9 @@ class LiveSession:
         try:
             with ExitStack() as stack:
                 stack.enter_context(self.journal)
+                if self.store is not None:
+                    self.recorder = SessionRecorder.begin(self.store, self.id, "live", self.source,
+                                                          profile_path=self.options.profile, folder=self.folder)
                 transcriber = SpeechTranscriber(self.options.speech) if self.options.speech.enabled else None
                 runner = stack.enter_context(FaceLandmarkerRunner(self.options.faces))
                 speech = stack.enter_context(SpeechWorker(transcriber)) if transcriber else None
@@ -137,6 +144,8 @@ class LiveSession:
         except Exception as e:  # reported to the page and the journal, never lost silently
             logger.exception("live session %s failed", self.id)
             self.error = str(e) or type(e).__name__
+            if self.recorder:
+                self.recorder.fail(self.error)
             self._publish({"type": "state", "state": "failed", "session": self.id, "error": self.error})
         finally:
             self.feed.close()
@@ -184,10 +193,14 @@ class LiveSession:
         for seg in segments:
             self._publish(transcript_message(seg))
         run.on_segments(segments)
+        if self.recorder and segments:
+            self.recorder.segments(segments)
 
     def _on_indicator(self, ind: Indicator) -> None:
         urls = self.thumbs.save([i for e in ind.evidence for i in e.frame_indices])
         self._publish(indicator_message(ind, urls))
+        if self.recorder:
+            self.recorder.indicator(ind)
 
     def _tiles(self, run: AnalysisRun, now: float) -> None:
         for analyzer in run.analyzers:
@@ -205,9 +218,12 @@ class LiveSession:
                     "video_in": feed.video_in, "audio_dropped": feed.audio_dropped, "sync": self.sync})
 
     def _write_outputs(self, summary: SessionSummary) -> None:
-        write_json_atomic(summary.to_dict(), self.folder / "summary.json")
         frames = self.thumbs.jpegs_at([t for ind in summary.indicators for e in ind.evidence for t in e.frame_times])
-        (self.folder / "report.html").write_text(render_report(summary, frames), encoding="utf-8")
+        if self.recorder:
+            self.recorder.complete(summary, frames)  # the files, then the store's rows
+        else:
+            write_json_atomic(summary.to_dict(), self.folder / "summary.json")
+            (self.folder / "report.html").write_text(render_report(summary, frames), encoding="utf-8")
         self._publish({"type": "summary", "session": self.id, "risk": summary.risk.level,
                        "indicators": len(summary.indicators),
                        "report": f"/sessions/{self.id}/report.html", "summary": f"/sessions/{self.id}/summary.json"})
@@ -264,8 +280,7 @@ class _LiveStats:
 
 def new_session_folder(data_dir: Path) -> Path:
     """sessions/<utc time>-<random> under the data folder."""
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-    folder = data_dir / "sessions" / f"{stamp}-{uuid.uuid4().hex[:8]}"
+    folder = data_dir / "sessions" / new_session_id()
     folder.mkdir(parents=True, exist_ok=False)
     return folder
 

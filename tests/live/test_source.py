@@ -12,7 +12,8 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from interview_guard.cli import main
-from interview_guard.live.cli import default_data_dir, live_options
+from interview_guard.config import default_data_dir
+from interview_guard.live.cli import live_options
 from interview_guard.live.server import LiveAgent
 from interview_guard.live.sources import RecordingPlayer
 from tests.conftest import run_ffmpeg

@@ -1,0 +1,118 @@
+"""SessionRecorder: writes one analysis (a recording or a live call) to the store while it runs.
+
+Indicators and transcript segments are committed as they are found, so a killed process leaves its
+session readable (marked incomplete later); `complete()` replaces them with the final summary and
+keeps the evidence JPEGs in the session's folder unless the config turns thumbnails off.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import uuid
+from dataclasses import asdict, replace
+from datetime import datetime
+from pathlib import Path
+
+from interview_guard.analyzers.core import Indicator
+from interview_guard.options import AnalysisOptions
+from interview_guard.speech.core import TranscriptSegment
+from interview_guard.store.store import Store, utc_now
+from interview_guard.summary import SessionSummary, indicator_dict, write_json_atomic
+
+logger = logging.getLogger(__name__)
+
+
+class SessionRecorder:
+    def __init__(self, store: Store, session_id: str, folder: Path) -> None:
+        self.store, self.session_id, self.folder = store, session_id, folder
+
+    @classmethod
+    def begin(cls, store: Store, session_id: str, kind: str, source: str, source_path: str = "",
+              profile_path: str = "", folder: Path | None = None, started: datetime | None = None) -> "SessionRecorder":
+        folder = folder or store.config.sessions_dir / session_id
+        folder.mkdir(parents=True, exist_ok=True)
+        store.begin_session(session_id, kind, source, source_path, started or utc_now(),
+                            candidate=candidate_from_profile(profile_path), folder=folder)
+        return cls(store, session_id, folder)
+
+    def indicator(self, indicator: Indicator) -> None:
+        self.store.add_indicator(self.session_id, indicator_dict(indicator))
+
+    def segments(self, segments: list[TranscriptSegment]) -> None:
+        self.store.add_segments(self.session_id, [asdict(s) for s in segments])
+
+    def complete(self, summary: SessionSummary, frames: dict[float, bytes]) -> None:
+        """Write summary.json, report.html and the evidence JPEGs to the folder, then the final rows."""
+        from interview_guard.report import render_report
+
+        data = summary.to_dict()
+        write_json_atomic(data, self.folder / "summary.json")
+        (self.folder / "report.html").write_text(render_report(summary, frames), encoding="utf-8")
+        evidence = self._save_evidence(frames) if self.store.config.evidence_thumbnails else {}
+        if not self.store.config.evidence_thumbnails:
+            shutil.rmtree(self.folder / "evidence", ignore_errors=True)
+        self.store.complete_session(self.session_id, data, evidence)
+
+    def fail(self, error: str, interrupted: bool = False) -> None:
+        try:
+            self.store.fail_session(self.session_id, error, status="incomplete" if interrupted else "failed")
+        except Exception:  # the analysis error is what the user must see, not a second one
+            logger.exception("could not mark session %s failed", self.session_id)
+
+    def _save_evidence(self, frames: dict[float, bytes]) -> dict[float, Path]:
+        folder = self.folder / "evidence"
+        folder.mkdir(exist_ok=True)
+        saved = {}
+        for t, jpeg in sorted(frames.items()):
+            path = folder / f"t{round(t * 1000):09d}.jpg"
+            path.write_bytes(jpeg)
+            saved[t] = path
+        return saved
+
+
+def new_session_id() -> str:
+    """<UTC time>-<random>: sorts by time, unique across machines writing one store."""
+    return f"{utc_now().strftime('%Y%m%dT%H%M%SZ')}-{uuid.uuid4().hex[:8]}"
+
+
+def analyze_into_store(store: Store, path: Path, options: AnalysisOptions,
+                       progress: bool = True) -> tuple[SessionSummary, SessionRecorder]:
+    """analyze_recording, its session written to the store as it goes. A recording that cannot be opened
+    leaves nothing behind; one that fails later is kept as failed (interrupted: incomplete)."""
+    from interview_guard.pipeline import analyze_recording
+
+    session_id = new_session_id()
+    recorder: SessionRecorder | None = None
+
+    def begin(_info) -> None:
+        nonlocal recorder
+        recorder = SessionRecorder.begin(store, session_id, "recording", path.name, str(path.resolve()),
+                                         options.profile)
+
+    try:
+        summary = analyze_recording(path, options, progress=progress, on_start=begin,
+                                    on_indicator=lambda i: recorder.indicator(i),
+                                    on_segments=lambda s: recorder.segments(s))
+    except KeyboardInterrupt:
+        if recorder:
+            recorder.fail("interrupted (Ctrl-C) before the end; what was found until then is kept", interrupted=True)
+        raise
+    except Exception as e:
+        if recorder:
+            recorder.fail(str(e) or type(e).__name__)
+        raise
+    assert recorder is not None
+    return replace(summary, session_id=session_id), recorder
+
+
+def candidate_from_profile(profile_path: str) -> dict[str, str] | None:
+    """Name, e-mail and the parsed profile, to link sessions of one candidate; None without a profile."""
+    if not profile_path:
+        return None
+    from interview_guard.profile.load import load_profile
+
+    profile = load_profile(profile_path)
+    return {"name": profile.name, "email": profile.email,
+            "profile_json": json.dumps(asdict(profile), default=str, ensure_ascii=False)}
