@@ -19,6 +19,15 @@ def _media_dir() -> Path:
     return Path(os.environ.get("IG_MEDIA_DIR", REPO.parent / "shared" / "media"))
 
 
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test (and every command it starts) keeps its sessions in its own folder, never the user's."""
+    folder = tmp_path / "ig-data"
+    monkeypatch.setenv("IG_DATA_DIR", str(folder))
+    monkeypatch.delenv("IG_CONFIG", raising=False)
+    return folder
+
+
 @pytest.fixture(scope="session")
 def media_dir() -> Path:
     d = _media_dir()
