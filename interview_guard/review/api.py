@@ -17,6 +17,7 @@ from typing import Any
 
 from aiohttp import web
 
+from interview_guard.review.auth import AUTHENTICATED
 from interview_guard.review.openapi import openapi_document
 from interview_guard.store import DECISIONS, SessionQuery, Store, StoreError
 
@@ -188,7 +189,7 @@ async def _json_object(request: web.Request) -> dict[str, Any]:
 
 
 def _actor(request: web.Request) -> str:
-    return "token holder" if request.get("authenticated") else "local user"
+    return "token holder" if request.get(AUTHENTICATED) else "local user"
 
 
 def _bad(reason: str) -> web.HTTPBadRequest:

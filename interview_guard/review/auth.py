@@ -14,6 +14,7 @@ from aiohttp import web
 from interview_guard.errors import UserError
 
 COOKIE = "ig_token"
+AUTHENTICATED = web.RequestKey("authenticated", bool)
 
 
 def is_local(host: str) -> bool:
@@ -38,7 +39,7 @@ def token_middleware(token: str):
     async def check_token(request: web.Request, handler):
         offered = request.query.get("token")
         if offered is not None and _same(offered, token):
-            location = request.rel_url.without_query("token")
+            location = request.rel_url.with_query({k: v for k, v in request.query.items() if k != "token"})
             response = web.HTTPFound(location=str(location))
             response.set_cookie(COOKIE, token, httponly=True, samesite="Strict")
             raise response
@@ -47,7 +48,7 @@ def token_middleware(token: str):
         if not _same(supplied, token):
             return web.json_response({"error": "a valid token is needed on this address: send Authorization: "
                                                "Bearer TOKEN, or open the page once with ?token=TOKEN"}, status=401)
-        request["authenticated"] = True
+        request[AUTHENTICATED] = True
         return await handler(request)
 
     return check_token
