@@ -46,6 +46,14 @@ def test_source_file_keeps_stream_start_times_and_writes_the_session(late_audio_
     journal = [json.loads(line) for line in (folder / "journal.jsonl").read_text().splitlines()]
     assert [m["check"] for m in journal if m["type"] == "indicator"].count("av_offset") == 1
     assert any(m["type"] == "transcript" for m in journal)
+    from interview_guard.config import load_config
+    from interview_guard.store import open_store
+
+    with open_store(load_config(tmp_path)) as store:  # the live session is in the store like an analysed one
+        record = store.get_session(folder.name)
+        detail = store.session_detail(folder.name)
+    assert record.kind == "live" and record.status == "complete" and "av_offset" in record.checks_flagged
+    assert record.risk_level == summary["risk"]["level"] and detail["transcript"]
 
 
 def test_a_page_can_follow_a_source_session_through_events(media_dir: Path, tmp_path: Path) -> None:
