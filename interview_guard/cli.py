@@ -11,6 +11,7 @@ from pathlib import Path
 from interview_guard import __version__
 from interview_guard.errors import UserError
 from interview_guard.live.cli import add_live_parser, run_live, run_serve
+from interview_guard.batch.cli import add_batch_parser, run_batch_command
 from interview_guard.store.cli import add_sessions_parser, run_sessions
 
 logger = logging.getLogger("interview_guard")
@@ -26,6 +27,7 @@ def _build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
     _add_analyze(sub)
     add_live_parser(sub)
+    add_batch_parser(sub)
     add_sessions_parser(sub)
     c = sub.add_parser("check-profile", help="check a candidate's application: phone, dates, e-mail, links",
                        description="Check a JSON Resume (or a .txt/.pdf résumé, read as best effort) for red flags "
@@ -218,7 +220,8 @@ def main(argv: list[str] | None = None) -> int:
                         format="%(levelname)s %(name)s: %(message)s")
     try:
         commands = {"analyze": _cmd_analyze, "models": _cmd_models, "check-profile": _cmd_check_profile,
-                    "live": run_live, "serve": run_serve, "sessions": run_sessions}
+                    "live": run_live, "serve": run_serve, "sessions": run_sessions,
+                    "analyze-batch": run_batch_command}
         return commands[args.command](args)
     except UserError as e:
         if args.debug:

@@ -30,11 +30,12 @@ class SessionRecorder:
 
     @classmethod
     def begin(cls, store: Store, session_id: str, kind: str, source: str, source_path: str = "",
-              profile_path: str = "", folder: Path | None = None, started: datetime | None = None) -> "SessionRecorder":
+              profile_path: str = "", folder: Path | None = None, started: datetime | None = None,
+              content_hash: str = "") -> "SessionRecorder":
         folder = folder or store.config.sessions_dir / session_id
         folder.mkdir(parents=True, exist_ok=True)
         store.begin_session(session_id, kind, source, source_path, started or utc_now(),
-                            candidate=candidate_from_profile(profile_path), folder=folder)
+                            candidate=candidate_from_profile(profile_path), folder=folder, content_hash=content_hash)
         return cls(store, session_id, folder)
 
     def indicator(self, indicator: Indicator) -> None:
@@ -77,8 +78,8 @@ def new_session_id() -> str:
     return f"{utc_now().strftime('%Y%m%dT%H%M%SZ')}-{uuid.uuid4().hex[:8]}"
 
 
-def analyze_into_store(store: Store, path: Path, options: AnalysisOptions,
-                       progress: bool = True) -> tuple[SessionSummary, SessionRecorder]:
+def analyze_into_store(store: Store, path: Path, options: AnalysisOptions, progress: bool = True,
+                       content_hash: str = "") -> tuple[SessionSummary, SessionRecorder]:
     """analyze_recording, its session written to the store as it goes. A recording that cannot be opened
     leaves nothing behind; one that fails later is kept as failed (interrupted: incomplete)."""
     from interview_guard.pipeline import analyze_recording
@@ -89,7 +90,7 @@ def analyze_into_store(store: Store, path: Path, options: AnalysisOptions,
     def begin(_info) -> None:
         nonlocal recorder
         recorder = SessionRecorder.begin(store, session_id, "recording", path.name, str(path.resolve()),
-                                         options.profile)
+                                         options.profile, content_hash=content_hash)
 
     try:
         summary = analyze_recording(path, options, progress=progress, on_start=begin,

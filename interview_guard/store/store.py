@@ -62,12 +62,14 @@ class Store:
     # ------------------------------------------------------------ writing a session
 
     def begin_session(self, session_id: str, kind: str, source: str, source_path: str, started: datetime,
-                      candidate: dict[str, str] | None = None, folder: Path | None = None) -> None:
+                      candidate: dict[str, str] | None = None, folder: Path | None = None,
+                      content_hash: str = "") -> None:
         with self._tx() as db:
             candidate_id = self._candidate(db, candidate) if candidate else None
             db.add(SessionRow(id=session_id, kind=kind, source=source, source_path=source_path, started=started,
                               status="running", candidate_id=candidate_id, writer_pid=os.getpid(),
-                              writer_host=_HOST, folder=self._relative(folder) if folder else ""))
+                              writer_host=_HOST, folder=self._relative(folder) if folder else "",
+                              content_hash=content_hash))
             db.flush()  # the audit row refers to the session; the unit of work does not know to order them
             db.add(_audit("analysis", f"start {kind}", session_id, source))
 
@@ -184,6 +186,13 @@ class Store:
             data["review"] = {"status": row.status, "error": row.error,
                               "decisions": [_decision_dict(d) for d in row.decisions]}
             return data
+
+    def analysed(self, content_hash: str) -> str | None:
+        """The newest complete session of the recording with this sha256, if any."""
+        with self._sessions() as db:
+            return db.scalar(select(SessionRow.id).where(SessionRow.content_hash == content_hash,
+                                                         SessionRow.status == "complete")
+                             .order_by(SessionRow.started.desc()).limit(1))
 
     def session_folder(self, session_id: str) -> Path | None:
         with self._sessions() as db:

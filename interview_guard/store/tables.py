@@ -45,6 +45,7 @@ class SessionRow(Base):
     writer_pid: Mapped[int] = mapped_column(Integer, default=0)
     writer_host: Mapped[str] = mapped_column(String(255), default="")
     folder: Mapped[str] = mapped_column(Text, default="")  # relative to the data folder
+    content_hash: Mapped[str] = mapped_column(String(64), default="", index=True)  # sha256 of the recording
     summary_json: Mapped[str | None] = mapped_column(Text, nullable=True)  # summary.json once complete
 
     candidate: Mapped[CandidateRow | None] = relationship()

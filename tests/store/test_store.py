@@ -60,7 +60,7 @@ def test_a_new_store_is_migrated_to_the_newest_schema_in_wal_mode(data_dir: Path
             version = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
     assert {"sessions", "candidates", "indicators", "transcript_segments", "evidence_files", "decisions",
             "audit_log", "alembic_version"} <= tables
-    assert mode == "wal" and version == "0001"
+    assert mode == "wal" and version == "0002"
     assert (data_dir / "interview-guard.db").exists()
 
 

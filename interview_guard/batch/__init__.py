@@ -1,0 +1,1 @@
+"""Batch analysis: many recordings, a local process pool or a Ray cluster, one session store."""
