@@ -29,7 +29,8 @@ def add_batch_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--time-limit", type=float, default=0.0, metavar="SECONDS",
                    help="give up on a file after this long (default: 4x its length + 5 min)")
     p.add_argument("--max-memory-gb", type=float, default=0.0, metavar="GB",
-                   help="cap each local worker's memory; a file that needs more fails alone (default: no cap)")
+                   help="cap each local worker's resident memory; a file that needs more fails alone (default: "
+                        "no cap)")
     p.add_argument("--fps", type=float, default=10.0, help="frames analysed per second (default 10)")
     p.add_argument("--language", default="en", help="'en' (default), 'auto' or a code")
     p.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"], help="where speech runs")

@@ -1,20 +1,23 @@
 """One recording in a worker process (local pool or Ray task): hash it, skip it when the store already has
-it, else analyse it into the store, within a time limit. Models stay loaded in the process between files."""
+it, else analyse it into the store. Models stay loaded in the process between files; time and memory
+limits are enforced from outside (runner.py kills a worker that exceeds them), never by signals inside,
+which could interrupt an import half way."""
 
 from __future__ import annotations
 
 import os
-import signal
 import socket
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from interview_guard.batch.inputs import file_sha256
+from interview_guard.config import load_config
 from interview_guard.errors import UserError
 from interview_guard.options import AnalysisOptions
+from interview_guard.outputs import evidence_frames
+from interview_guard.store import open_store
+from interview_guard.store.recorder import analyze_into_store
 
 
 @dataclass(frozen=True)
@@ -41,17 +44,7 @@ class FileResult:
     worker: str = ""  # host:pid
 
 
-class FileTimeout(Exception):
-    pass
-
-
 def analyze_file(job: FileJob) -> FileResult:
-    from interview_guard.batch.inputs import file_sha256
-    from interview_guard.config import load_config
-    from interview_guard.outputs import evidence_frames
-    from interview_guard.store import open_store
-    from interview_guard.store.recorder import analyze_into_store
-
     started, path = time.monotonic(), Path(job.path)
     worker = f"{socket.gethostname()}:{os.getpid()}"
 
@@ -60,7 +53,7 @@ def analyze_file(job: FileJob) -> FileResult:
                           retryable=retryable, worker=worker)
 
     try:
-        with _time_limit(job.time_limit_s), open_store(load_config(Path(job.data_dir))) as store:
+        with open_store(load_config(Path(job.data_dir))) as store:
             digest = file_sha256(path)
             done = store.analysed(digest)
             if done:
@@ -69,8 +62,6 @@ def analyze_file(job: FileJob) -> FileResult:
                                   record.duration_s, round(time.monotonic() - started, 2), worker=worker)
             summary, recorder = analyze_into_store(store, path, job.options, progress=False, content_hash=digest)
             recorder.complete(summary, evidence_frames(summary))
-    except FileTimeout:
-        return failed(f"took longer than the {job.time_limit_s:.0f} s limit per file (--time-limit)", True)
     except MemoryError:
         return failed("ran out of the memory allowed per worker (--max-memory-gb)", True)
     except UserError as e:
@@ -80,31 +71,3 @@ def analyze_file(job: FileJob) -> FileResult:
     return FileResult(job.path, "done", summary.session_id, summary.risk.level, len(summary.indicators),
                       round(summary.source.duration, 2), round(time.monotonic() - started, 2),
                       device=summary.transcript.device, model=summary.transcript.model, worker=worker)
-
-
-@contextmanager
-def _time_limit(seconds: float) -> Iterator[None]:
-    """SIGALRM in the worker's main thread; the analysis unwinds from wherever it waits."""
-    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def expire(_signum, _frame) -> None:
-        raise FileTimeout()
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
-def limit_memory(gigabytes: float) -> None:
-    """Cap this process's address space, so one huge file fails alone instead of taking the machine."""
-    if gigabytes > 0:
-        import resource
-
-        limit = int(gigabytes * 2**30)
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
