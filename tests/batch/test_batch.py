@@ -20,10 +20,8 @@ FAST = ["--no-liveness", "--quiet"]
 
 
 @pytest.fixture(scope="module")
-def batch_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    media = Path(__file__).resolve().parents[2].parent / "shared" / "media"
-    if not (media / "MANIFEST.md").exists():
-        pytest.skip(f"real test media not found at {media}")
+def batch_folder(tmp_path_factory: pytest.TempPathFactory, media_dir: Path) -> Path:
+    media = media_dir
     folder = tmp_path_factory.mktemp("batch")
     for clip in CLIPS:
         shutil.copy(media / clip, folder / Path(clip).name)
