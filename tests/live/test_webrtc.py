@@ -127,5 +127,6 @@ def test_chromium_page_with_late_audio_turns_lip_sync_red(fake_devices: dict[str
     lip = _levels(result, "av_offset")
     judged = [level for level in lip if level != "unknown"]
     assert judged and judged[-1] in ("amber", "red") and "red" in judged, lip
-    (offset,) = [i for i in _summary(tmp_path)["indicators"] if i["check"] == "av_offset"]
-    assert 400 <= offset["measurements"]["offset_ms"] <= 700  # 500 ms planted, plus the clip's own +80
+    # One span, or two when a stall under load split it; every one measures the planted delay.
+    offsets = [i["measurements"]["offset_ms"] for i in _summary(tmp_path)["indicators"] if i["check"] == "av_offset"]
+    assert offsets and all(400 <= ms <= 700 for ms in offsets), offsets  # 500 ms planted + the clip's own +80
