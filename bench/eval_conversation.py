@@ -1,4 +1,4 @@
-"""Turn-taking checks (answer_latency, second_voice) on generated interviews and real speech.
+"""Turn-taking checks (answer_latency, second_voice, read_aloud) on generated interviews and real speech.
 
 1. Scripted interviews (bench/scenarios.py), each written as one mixed track and as two tracks
    (call + the interviewer's microphone): planted long waits before answers, and a whispered coach.
@@ -6,6 +6,10 @@
 2. ../shared/media/speech/pyannote_sample_2spk.wav (two real speakers) with its reference turns:
    analysed as a candidate-alone track (--voices 1), so the other speaker is a second voice.
 3. Real single-speaker clips: any second voice there is a false alarm.
+4. read_aloud: scripted interviews whose candidate thinks aloud (phrases at varying speeds, pauses, "um"s)
+   except for planted answers read evenly in one breath, plus wholly spontaneous ones; transcribed by the
+   real transcriber, as the pipeline does. Then the pyannote sample (real spontaneous speech): any
+   read_aloud there is a false alarm.
 
 Run alone: python bench/eval_conversation.py
 """
@@ -28,6 +32,8 @@ from interview_guard.analyzers.conversation import ConversationAnalyzer  # noqa:
 from interview_guard.analyzers.core import Indicator  # noqa: E402
 from interview_guard.media import AudioChunk, open_recording  # noqa: E402
 from interview_guard.options import AnalysisOptions, ConversationOptions  # noqa: E402
+from interview_guard.speech.cadence import judgeable  # noqa: E402
+from interview_guard.speech.transcriber import SpeechTranscriber, StreamingTranscription  # noqa: E402
 
 MEDIA = Path(__file__).resolve().parents[2] / "shared" / "media"
 SINGLE_SPEAKER = ("speech/hdtf_radio31_en.wav", "speech/jfk.wav", "talking_head_real/hdtf_aoc_sadtalker.mp4",
@@ -36,6 +42,12 @@ SINGLE_SPEAKER = ("speech/hdtf_radio31_en.wav", "speech/jfk.wav", "talking_head_
 SCRIPTS = {"3 long waits": dict(long_answers=(2, 4, 6)),
            "2 long waits + coach": dict(long_answers=(3, 6), coach_after=(1, 4)),
            "clean (no plant)": dict(long_answers=())}
+# Spontaneous candidates (a different voice each) with planted read answers, and two without any.
+READ_SCRIPTS = {"2 read (en-us+m3)": dict(seed=0, candidate="en-us+m3", read_answers=(3, 6)),
+                "2 read (en+m1)": dict(seed=1, candidate="en+m1", read_answers=(1, 5)),
+                "2 read (en-us+f3)": dict(seed=2, candidate="en-us+f3", read_answers=(3, 6)),
+                "spontaneous (en-gb+m4)": dict(seed=3, candidate="en-gb+m4"),
+                "spontaneous (en-us+m7)": dict(seed=4, candidate="en-us+m7")}
 
 
 def run_analyzer(chunks, voices: int = 2) -> tuple[ConversationAnalyzer, list[Indicator]]:
@@ -141,11 +153,66 @@ def false_alarm_table() -> dict[str, float]:
     return {"false_alarms": alarms / max(1, len(rows))}
 
 
+def transcribed_run(chunks, voices: int = 2) -> tuple[ConversationAnalyzer, list[Indicator]]:
+    """The analyzer fed as the pipeline feeds it: every track's audio, and the call's track transcribed."""
+    options = AnalysisOptions(conversation=ConversationOptions(voices_expected=voices))
+    analyzer = ConversationAnalyzer(options)
+    stream = StreamingTranscription(SpeechTranscriber(options.speech))
+    for chunk in chunks:
+        analyzer.on_audio(chunk)
+        if chunk.track == 0:
+            for segment in stream.feed(chunk):
+                analyzer.on_speech(segment)
+    for segment in stream.flush():
+        analyzer.on_speech(segment)
+    return analyzer, analyzer.finish(float("inf"))
+
+
+def read_aloud_table(tmp: Path) -> dict[str, float]:
+    rows, caught, planted, false, clean_s = [], 0, 0, 0, 0.0
+    for name, kwargs in READ_SCRIPTS.items():
+        sc = make_scenario(script(long_answers=(), spontaneous=True, **kwargs), tmp / f"read_{kwargs['seed']}")
+        for layout, path in (("mixed", sc.mixed), ("two tracks", sc.two_tracks)):
+            analyzer, found = transcribed_run(recording_chunks(path))
+            spans = [(i.start, i.end) for i in found if i.check == "read_aloud"]
+            c, f = _hits(spans, sc.read_aloud)
+            judged = [a for a in analyzer.cadences if judgeable(a, analyzer.conv)]
+            clean_s += sum(a.seconds for a in judged if not _hits([(a.start, a.end)], sc.read_aloud)[0])
+            caught, planted, false = caught + c, planted + len(sc.read_aloud), false + f
+            rows.append([name, layout, f"{len(judged)}/{len(sc.latencies)}", f"{c}/{len(sc.read_aloud)}", f,
+                         ", ".join(f"{a:.0f}-{b:.0f} s" for a, b in spans) or "-"])
+    print_table(["candidate", "audio", "answers judged", "read answers found", "false findings", "flagged"], rows)
+    print(f"read_aloud: recall {caught}/{planted}, {false} false over {clean_s / 60:.1f} min of spontaneous "
+          f"answers\n")
+    return {"read_recall": caught / max(1, planted), "read_false_per_10min": false / max(clean_s / 60, 1e-9) * 10}
+
+
+def read_aloud_real_table() -> dict[str, float]:
+    wav = MEDIA / "speech/pyannote_sample_2spk.wav"
+    if not wav.exists():
+        print(f"skipped: {wav} not found\n")
+        return {}
+    rows, alarms = [], 0
+    for voices in (2, 1):
+        analyzer, found = transcribed_run(audio_file_chunks(wav), voices=voices)
+        flagged = [i for i in found if i.check == "read_aloud"]
+        alarms += len(flagged)
+        judged = [a for a in analyzer.cadences if judgeable(a, analyzer.conv)]
+        rows.append([f"pyannote_sample_2spk.wav (--voices {voices})", len(analyzer.cadences), len(judged),
+                     " / ".join(f"{a.disfluency_rate:.0f}, {a.hesitation_rate:.0f}" for a in judged) or "-",
+                     "FALSE ALARM" if flagged else "ok"])
+    print_table(["real spontaneous speech", "answers", "judged", "fillers, pauses per 100 words", "read_aloud"],
+                rows)
+    return {"read_false_real": float(alarms)}
+
+
 def conversation_tables() -> dict[str, float]:
     with tempfile.TemporaryDirectory(prefix="ig-conversation-") as tmp:
         rates = scenario_table(Path(tmp))
+        rates.update(read_aloud_table(Path(tmp)))
     rates.update(pyannote_table())
     rates.update(false_alarm_table())
+    rates.update(read_aloud_real_table())
     return rates
 
 

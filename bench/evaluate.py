@@ -266,7 +266,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--no-lip-sync", action="store_true", help="skip the lip-sync tables (eval_lip_sync.py)")
     p.add_argument("--no-liveness", action="store_true", help="skip the liveness tables (eval_liveness.py)")
     p.add_argument("--no-claims", action="store_true", help="skip the spoken-claims table (eval_claims.py)")
-    p.add_argument("--no-turns", action="store_true", help="skip the turn-taking evaluation (answer latency, second voice)")
+    p.add_argument("--no-turns", action="store_true",
+                   help="skip the turn-taking evaluation (answer latency, second voice, read-aloud cadence)")
     return p.parse_args(argv)
 
 
@@ -292,7 +293,7 @@ def main(argv: list[str] | None = None) -> None:
             eval_claims.claims_table(Path(tmp), table)
         if not args.no_turns:
             import eval_conversation  # beside this script
-            print("### Turn-taking: answer latency and second voices\n")
+            print("### Turn-taking: answer latency, second voices and read-aloud cadence\n")
             eval_conversation.conversation_tables()
     mean_wer = sum(wers) / max(1, len(wers))
     print(f"TOTAL: {tally.clips} recordings analysed, synthetic checks {tally.passed} PASS / {tally.failed} FAIL, "

@@ -52,6 +52,8 @@ CHECK_WEIGHTS: dict[str, float] = {
     # Turn-taking: a long wait is often thinking; a third voice in the candidate's room rarely is innocent.
     "answer_latency": 0.4,
     "second_voice": 0.7,
+    # Fluent, even speech among hesitant answers: reading is one explanation, fluency and rehearsal are others.
+    "read_aloud": 0.3,
 }
 DEFAULT_WEIGHT = 0.5
 HIGH_AT = 0.6

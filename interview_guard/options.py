@@ -54,6 +54,10 @@ class SpeechOptions:
         windows are cut at the quietest moment near their end.
     cpu_threads: CTranslate2 threads on CPU; 0 means half the cores, leaving
         the rest to decoding and faces.
+    keep_fillers: with the English model, prompt Whisper with a hesitant sentence so that it writes
+        the "um"s and "uh"s it otherwise drops (the read_aloud check counts them). Measured: fillers
+        kept on spontaneous speech, none added to read speech (only punctuation changes). Other
+        languages get no prompt (an English prompt would pull the multilingual model towards English).
     """
 
     enabled: bool = True
@@ -62,6 +66,7 @@ class SpeechOptions:
     beam_size: int = 1
     window_s: float = 28.0
     cpu_threads: int = 0
+    keep_fillers: bool = True
 
     @property
     def model_name(self) -> str:
@@ -211,6 +216,17 @@ class ConversationOptions:
     long_latency_s / latency_factor: an answer that starts at least this long after the question ended,
         and at least latency_factor times the lower quartile of the session's waits, raises `answer_latency`.
     regular_latency_cv: three or more long latencies this regular (std / mean) raise it more strongly.
+    read_min_words / read_min_s: an answer (the candidate's speech between two questions) with fewer words
+        (fillers not counted) or shorter than this is not judged by `read_aloud`.
+    read_min_answers: judged answers needed before any is compared with the others (the baseline is the
+        median of the candidate's other judged answers).
+    spontaneous_disfluency / spontaneous_hesitation: the baseline counts as spontaneous speech when it has
+        at least this many disfluencies (fillers, repeated words, false starts), or pauses inside a sentence,
+        per 100 words; a candidate whose answers all sound fluent is never flagged.
+    read_disfluency_share / read_hesitation_share: against a spontaneous baseline, an answer with at most
+        this share of its disfluencies (and at most 0.5 per 100 words when the baseline has none) and this
+        share of its pauses, spoken at a pace no less even, raises `read_aloud` (a weak signal).
+    pause_s: silence inside an answer that counts as a pause.
     """
 
     enabled: bool = True
@@ -221,6 +237,14 @@ class ConversationOptions:
     long_latency_s: float = 3.0
     latency_factor: float = 2.5
     regular_latency_cv: float = 0.25
+    read_min_words: int = 12
+    read_min_s: float = 4.0
+    read_min_answers: int = 3
+    spontaneous_disfluency: float = 2.5
+    spontaneous_hesitation: float = 8.0
+    read_disfluency_share: float = 0.25
+    read_hesitation_share: float = 0.4
+    pause_s: float = 0.3
 
 
 @dataclass(frozen=True)
@@ -297,6 +321,16 @@ def _verify_conversation(c: ConversationOptions) -> None:
     _require(0.5 <= c.long_latency_s <= 60 and 1 <= c.latency_factor <= 20,
              f"latency needs 0.5 <= long latency <= 60 s and 1 <= factor <= 20 "
              f"(got {c.long_latency_s}/{c.latency_factor})")
+    _require(3 <= c.read_min_words <= 200 and 1 <= c.read_min_s <= 120 and 3 <= c.read_min_answers <= 50,
+             f"read-aloud answers need 3 <= min words <= 200, 1 <= min length <= 120 s, 3 <= min answers <= 50 "
+             f"(got {c.read_min_words}/{c.read_min_s}/{c.read_min_answers})")
+    _require(c.spontaneous_disfluency > 0 and c.spontaneous_hesitation > 0,
+             f"spontaneous baselines must be above 0 per 100 words "
+             f"(got {c.spontaneous_disfluency}/{c.spontaneous_hesitation})")
+    _require(0 <= c.read_disfluency_share < 1 and 0 <= c.read_hesitation_share < 1,
+             f"read-aloud shares of the baseline must be in [0, 1) "
+             f"(got {c.read_disfluency_share}/{c.read_hesitation_share})")
+    _require(0.1 <= c.pause_s <= 2, f"pause length must be in [0.1, 2] s (got {c.pause_s})")
 
 
 def _verify_lip_sync(ls: LipSyncOptions) -> None:

@@ -1,4 +1,5 @@
-"""Turn-taking: how long the candidate waits before answering, and voices that should not be there.
+"""Turn-taking: how long the candidate waits before answering, voices that should not be there, and
+answers that sound read.
 
 `answer_latency`: time from the end of the interviewer's turn to the start of the candidate's; an
 answer that keeps the interviewer waiting far longer than the candidate usually does (someone
@@ -6,7 +7,8 @@ off-screen looking up or typing the answer) is flagged, more strongly when sever
 alike. `second_voice`: a voice on the call's audio that is neither the candidate's nor the
 interviewer's (a coach, a whisper). Exact when the interviewer's microphone is its own audio track;
 on a mixed track the voices are told apart by their embeddings (speech/speakers.py), which can merge
-two similar voices: the confidence says so.
+two similar voices: the confidence says so. `read_aloud`: an answer spoken fluently and evenly among the
+candidate's otherwise hesitant answers (speech/cadence.py); a weak signal, weighted low.
 """
 
 from __future__ import annotations
@@ -18,13 +20,16 @@ import numpy as np
 from interview_guard.analyzers.core import Analyzer, Evidence, Indicator, Series
 from interview_guard.media.core import AudioChunk
 from interview_guard.options import AnalysisOptions
-from interview_guard.speech.core import TranscriptSegment, words_between
+from interview_guard.speech.cadence import AnswerCadence, LevelTrack, ReadAloud, judge, judgeable, measure
+from interview_guard.speech.core import TranscriptSegment, Word, words_between
 from interview_guard.speech.speakers import SpeakerTurn, SpeakerTurns
 from interview_guard.speech.voices import VoicePiece, VoicePieces
 
 _MIXED_CONFIDENCE = 0.6  # voices told apart by embeddings alone
 _TRACK_CONFIDENCE = 0.9  # the interviewer on their own track
 _QUIET_DB = 10.0
+_READ_SCORE = 0.4
+_READ_CONFIDENCE = 0.4  # at most: reading is one explanation of a fluent answer among several
 
 
 @dataclass(frozen=True)
@@ -39,7 +44,7 @@ class Answer:
 
 
 class ConversationAnalyzer(Analyzer):
-    checks = ("answer_latency", "second_voice")
+    checks = ("answer_latency", "second_voice", "read_aloud")
 
     @classmethod
     def runs_with(cls, options: AnalysisOptions) -> bool:
@@ -52,8 +57,12 @@ class ConversationAnalyzer(Analyzer):
         self.voices = SpeakerTurns(same_voice=self.conv.same_voice)
         self.segments: list[TranscriptSegment] = []
         self.answers: list[Answer] = []
+        self.levels = LevelTrack()  # the call's loudness, for the pauses inside answers
+        self.cadences: list[AnswerCadence] = []
 
     def on_audio(self, chunk: AudioChunk) -> list[Indicator]:
+        if chunk.track == 0:  # only the call is transcribed
+            self.levels.feed(chunk)
         for piece in self.pieces[chunk.track].feed(chunk):
             self.voices.add(piece)
         return []
@@ -73,7 +82,7 @@ class ConversationAnalyzer(Analyzer):
         if interviewer is not None:
             self.answers = self._answers(self.voices.turns(), candidate, interviewer)
             found += self._latencies()
-        return found
+        return found + self._read_aloud(candidate, interviewer)
 
     # roles ---------------------------------------------------------------------------------------------
 
@@ -166,13 +175,90 @@ class ConversationAnalyzer(Analyzer):
             measurements={"seconds": round(seconds, 1), "similarity_to_closest_voice": round(closest, 3),
                           "level_below_candidate_db": round(quieter, 1)})
 
+    # read aloud ----------------------------------------------------------------------------------------
+
+    def _answer_spans(self, candidate: int, interviewer: int | None) -> list[tuple[float, float]]:
+        """The candidate's speech from one question to the next (a stray voice in between does not split an
+        answer); with no interviewer known, each of the candidate's turns."""
+        spans: list[tuple[float, float]] = []
+        answering = False
+        for turn in self.voices.turns():
+            if turn.voice == candidate and answering:
+                spans[-1] = (spans[-1][0], turn.end)
+            elif turn.voice == candidate:
+                spans.append((turn.start, turn.end))
+                answering = interviewer is not None
+            elif turn.voice == interviewer:
+                answering = False
+        return spans
+
+    def _read_aloud(self, candidate: int, interviewer: int | None) -> list[Indicator]:
+        answers = [(a, b, words) for a, b in self._answer_spans(candidate, interviewer)
+                   if (words := self._words(a, b))]
+        heard = [self.levels.pauses(a, b, self.conv.pause_s) for a, b, _ in answers]
+        self.cadences = [measure(words, p, self.conv.pause_s) for (_, _, words), p in zip(answers, heard)]
+        # Pauses heard in the audio and gaps between Whisper's word times (which stretch over pauses) differ
+        # too much to compare: where the audio cannot tell one judged answer's pauses, every answer uses gaps.
+        if any(p is None and judgeable(c, self.conv) for p, c in zip(heard, self.cadences)):
+            self.cadences = [measure(words, None, self.conv.pause_s) for _, _, words in answers]
+        return [self._read_aloud_indicator(r) for r in judge(self.cadences, self.conv)]
+
+    def _words(self, start: float, end: float) -> list[Word]:
+        return [w for s in self.segments for w in s.words if start - 0.3 <= (w.start + w.end) / 2 <= end + 0.3]
+
+    def _read_aloud_indicator(self, found: ReadAloud) -> Indicator:
+        a, b = found.answer, found.baseline
+        confidence = _READ_CONFIDENCE * min(1.0, a.words / 25) * min(1.0, b.answers / 4)
+        return Indicator(
+            check="read_aloud", start=a.start, end=a.end, score=_READ_SCORE, confidence=round(confidence, 3),
+            reason=_read_aloud_reason(found),
+            evidence=(Evidence(start=a.start, end=a.end, words=a.text[:300], note="the answer that sounded read"),),
+            measurements=_cadence_measurements(found))
+
     def series(self) -> tuple[Series, ...]:
-        if not self.answers:
-            return ()
-        return (Series(name="answer_latency", label="answer latency", unit="s",
-                       times=tuple(a.answer_start for a in self.answers),
-                       values=tuple(round(a.latency, 2) for a in self.answers), lower=0.0,
-                       limits=(self.conv.long_latency_s,)),)
+        found = []
+        if self.answers:
+            found.append(Series(name="answer_latency", label="answer latency", unit="s",
+                                times=tuple(a.answer_start for a in self.answers),
+                                values=tuple(round(a.latency, 2) for a in self.answers), lower=0.0,
+                                limits=(self.conv.long_latency_s,)))
+        judged = [c for c in self.cadences if judgeable(c, self.conv)]
+        if judged:
+            found.append(Series(name="disfluency_rate", label="fillers and repeats in each answer",
+                                unit="per 100 words", times=tuple(c.start for c in judged),
+                                values=tuple(round(c.disfluency_rate, 1) for c in judged), lower=0.0))
+        return tuple(found)
+
+
+def _read_aloud_reason(found: ReadAloud) -> str:
+    a, b = found.answer, found.baseline
+    pace = f" at an even pace (its speed varied {a.rate_cv:.0%})" if a.rate_cv is not None else ""
+    usual_pace = f", their speed varying {b.rate_cv:.0%}" if b.rate_cv is not None else ""
+    disfluencies = _count(a.disfluencies, "filler or repeated word", "fillers or repeated words")
+    pauses = _count(a.hesitations, "pause inside a sentence", "pauses inside sentences")
+    return (f"this answer may have been read aloud: {disfluencies} and {pauses} in {a.words} words{pace}, "
+            f"while the candidate's {b.answers} other answers had {b.disfluency_rate:.1f} and "
+            f"{b.hesitation_rate:.1f} per 100 words{usual_pace}. A weak signal: fluent people and prepared "
+            "answers sound like this too")
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def _cadence_measurements(found: ReadAloud) -> dict[str, float]:
+    a, b = found.answer, found.baseline
+    numbers = {"words": a.words, "seconds": round(a.seconds, 1), "other_answers": b.answers,
+               "disfluencies_per_100_words": round(a.disfluency_rate, 1),
+               "hesitations_per_100_words": round(a.hesitation_rate, 1),
+               "usual_disfluencies_per_100_words": round(b.disfluency_rate, 1),
+               "usual_hesitations_per_100_words": round(b.hesitation_rate, 1)}
+    # A pace is measured only over three stretches between pauses or more; none is not zero.
+    if a.rate_cv is not None:
+        numbers["rate_cv"] = round(a.rate_cv, 3)
+    if b.rate_cv is not None:
+        numbers["usual_rate_cv"] = round(b.rate_cv, 3)
+    return numbers
 
 
 def _spans(pieces: list[VoicePiece], join_s: float = 1.0) -> list[tuple[float, float]]:

@@ -21,6 +21,10 @@ from interview_guard.speech.core import TranscriptSegment, Word
 
 logger = logging.getLogger(__name__)
 
+# Whisper is trained on transcripts that leave out filled pauses; a prompt that has them makes it write them
+# down (the prompt from OpenAI's speech-to-text prompting guide). It is given to every window.
+FILLER_PROMPT = "Umm, let me think like, hmm... Okay, here's what I'm, like, thinking."
+
 
 def resolve_device(device: str) -> tuple[str, str]:
     """(device, compute_type): CUDA float16 when asked or available, else CPU int8."""
@@ -60,6 +64,8 @@ class SpeechTranscriber:
         self.device, self.compute_type = resolve_device(options.device)
         self.model_name = options.model_name
         self._model = load_whisper(self.model_name, self.device, self.compute_type, _cpu_threads(options.cpu_threads))
+        # Only the English model gets the English prompt: it would pull the multilingual one towards English.
+        self._prompt = FILLER_PROMPT if options.keep_fillers and options.language == "en" else None
 
     def transcribe(self, samples: np.ndarray, t0: float) -> list[TranscriptSegment]:
         """Segments of `samples` (which start at session time t0), on the session clock."""
@@ -68,7 +74,7 @@ class SpeechTranscriber:
         lang = None if self.options.language == "auto" else self.options.language
         segments, info = self._model.transcribe(
             samples, language=lang, beam_size=self.options.beam_size, word_timestamps=True,
-            vad_filter=True, condition_on_previous_text=False)
+            vad_filter=True, condition_on_previous_text=False, initial_prompt=self._prompt)
         return [_segment(s, t0, info.language, info.language_probability) for s in segments]
 
 

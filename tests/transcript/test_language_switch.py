@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-import pytest
 
 from interview_guard.analyzers.language_switch import LanguageSwitchAnalyzer
 from interview_guard.options import AnalysisOptions, IdentityOptions, LipSyncOptions, LivenessOptions, SpeechOptions

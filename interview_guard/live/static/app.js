@@ -11,6 +11,7 @@ const LABELS = {
   blink_anomaly: "Blinks", replay_loop: "Replay / loop", frozen_video: "Frozen video", still_image: "Still image",
   face_swap_seam: "Face-swap seam", face_flicker: "Face flicker", challenge: "Challenge",
   claim_contradiction: "Claims vs profile", answer_latency: "Answer latency", second_voice: "Second voice",
+  read_aloud: "Read-aloud cadence",
   reading_gaze: "Reading gaze", language_switch: "Language switch", speech_without_face: "Speech without face",
 };
 const LEVEL_VALUE = { unknown: 0, green: 1, amber: 2, red: 3 };
