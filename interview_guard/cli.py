@@ -158,7 +158,7 @@ def _cmd_check_profile(args: argparse.Namespace) -> int:
 
 
 def _cmd_analyze(args: argparse.Namespace) -> int:
-    from interview_guard.outputs import evidence_frames, write_outputs
+    from interview_guard.outputs import copy_outputs, evidence_frames, write_outputs
 
     options = _options_from_args(args)
     out_dir = args.out or Path("ig-out") / args.recording.stem
@@ -175,9 +175,8 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
 
         with open_store(load_config(args.data_dir)) as store:
             summary, recorder = analyze_into_store(store, args.recording, options, progress=not args.quiet)
-            frames = evidence_frames(summary, progress=not args.quiet)
-            written = write_outputs(summary, out_dir, report=not args.no_report, frames=frames)
-            recorder.complete(summary, frames)
+            recorder.complete(summary, evidence_frames(summary, progress=not args.quiet))
+            written = copy_outputs(recorder.folder, out_dir, report=not args.no_report)
             print(f"session {summary.session_id} kept in {store.config.data_dir}", file=sys.stderr)
     if args.json:
         print(json.dumps(summary.to_dict(), indent=2, ensure_ascii=False))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 from tqdm import tqdm
@@ -18,10 +19,7 @@ MAX_EVIDENCE_FRAMES = 24
 def write_outputs(summary: SessionSummary, out_dir: Path, report: bool = True, progress: bool = False,
                   frames: dict[float, bytes] | None = None) -> list[Path]:
     """frames: evidence JPEGs already grabbed (else grabbed here when a report is written)."""
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise UserError(f"--out {out_dir}: cannot create the folder ({e.strerror})") from e
+    _make_out_dir(out_dir)
     summary_path = out_dir / "summary.json"
     write_json_atomic(summary.to_dict(), summary_path)
     written = [summary_path]
@@ -33,6 +31,25 @@ def write_outputs(summary: SessionSummary, out_dir: Path, report: bool = True, p
         os.replace(tmp, report_path)
         written.append(report_path)
     return written
+
+
+def copy_outputs(folder: Path, out_dir: Path, report: bool = True) -> list[Path]:
+    """A stored session's summary.json (and report.html) copied to --out: the report is rendered once."""
+    _make_out_dir(out_dir)
+    written = []
+    for name in ("summary.json", "report.html")[: 2 if report else 1]:
+        tmp = out_dir / f".{name}.{os.getpid()}.tmp"
+        shutil.copyfile(folder / name, tmp)
+        os.replace(tmp, out_dir / name)
+        written.append(out_dir / name)
+    return written
+
+
+def _make_out_dir(out_dir: Path) -> None:
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise UserError(f"--out {out_dir}: cannot create the folder ({e.strerror})") from e
 
 
 def evidence_frames(summary: SessionSummary, progress: bool = False) -> dict[float, bytes]:

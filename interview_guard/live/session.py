@@ -27,13 +27,13 @@ from interview_guard.live.thumbnails import ThumbnailRing
 from interview_guard.media.core import AudioChunk, MediaInfo
 from interview_guard.options import AnalysisOptions
 from interview_guard.pipeline import AnalysisRun, Stages, raise_first_error, start_stages
-from interview_guard.report import render_report
+from interview_guard.outputs import write_outputs
 from interview_guard.speech.transcriber import SpeechTranscriber
 from interview_guard.speech.worker import SpeechWorker
 from interview_guard.stages import END, Stopped, get
 from interview_guard.store import Store
 from interview_guard.store.recorder import SessionRecorder, new_session_id
-from interview_guard.summary import SessionSummary, write_json_atomic
+from interview_guard.summary import SessionSummary
 
 logger = logging.getLogger(__name__)
 
@@ -222,8 +222,7 @@ class LiveSession:
         if self.recorder:
             self.recorder.complete(summary, frames)  # the files, then the store's rows
         else:
-            write_json_atomic(summary.to_dict(), self.folder / "summary.json")
-            (self.folder / "report.html").write_text(render_report(summary, frames), encoding="utf-8")
+            write_outputs(summary, self.folder, frames=frames)
         self._publish({"type": "summary", "session": self.id, "risk": summary.risk.level,
                        "indicators": len(summary.indicators),
                        "report": f"/sessions/{self.id}/report.html", "summary": f"/sessions/{self.id}/summary.json"})

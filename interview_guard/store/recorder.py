@@ -19,7 +19,7 @@ from interview_guard.analyzers.core import Indicator
 from interview_guard.options import AnalysisOptions
 from interview_guard.speech.core import TranscriptSegment
 from interview_guard.store.store import Store, utc_now
-from interview_guard.summary import SessionSummary, indicator_dict, write_json_atomic
+from interview_guard.summary import SessionSummary, indicator_dict
 
 logger = logging.getLogger(__name__)
 
@@ -46,15 +46,13 @@ class SessionRecorder:
 
     def complete(self, summary: SessionSummary, frames: dict[float, bytes]) -> None:
         """Write summary.json, report.html and the evidence JPEGs to the folder, then the final rows."""
-        from interview_guard.report import render_report
+        from interview_guard.outputs import write_outputs
 
-        data = summary.to_dict()
-        write_json_atomic(data, self.folder / "summary.json")
-        (self.folder / "report.html").write_text(render_report(summary, frames), encoding="utf-8")
+        write_outputs(summary, self.folder, frames=frames)
         evidence = self._save_evidence(frames) if self.store.config.evidence_thumbnails else {}
         if not self.store.config.evidence_thumbnails:
             shutil.rmtree(self.folder / "evidence", ignore_errors=True)
-        self.store.complete_session(self.session_id, data, evidence)
+        self.store.complete_session(self.session_id, summary.to_dict(), evidence)
 
     def fail(self, error: str, interrupted: bool = False) -> None:
         try:
