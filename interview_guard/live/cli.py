@@ -21,6 +21,7 @@ def add_live_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--source", default=None, metavar="FILE|v4l2:DEV",
                    help="analyse a recording played in real time, or a camera (v4l2:/dev/video0), instead of "
                         "waiting for the page; with --no-browser the command ends with the source")
+    p.add_argument("--speed", type=float, default=1.0, help="with --source FILE: play faster (2 = twice real time)")
     _add_analysis_args(p)
     s = sub.add_parser(
         "serve", help="serve the review app (and the live page): sessions, evidence, decisions",
@@ -41,7 +42,6 @@ def _add_server_args(p: argparse.ArgumentParser, host_help: str) -> None:
 
 
 def _add_analysis_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--speed", type=float, default=1.0, help="with --source FILE: play faster (2 = twice real time)")
     p.add_argument("--fps", type=float, default=5.0, help="frames analysed per second (default 5)")
     p.add_argument("--lip-sync-fps", type=float, default=15.0,
                    help="mouth frames per second for lip-sync (default 15; lower keeps up on slow machines)")

@@ -19,7 +19,8 @@ from aiohttp import web
 
 from interview_guard.review.auth import AUTHENTICATED
 from interview_guard.review.openapi import openapi_document
-from interview_guard.store import DECISIONS, SessionQuery, Store, StoreError
+from interview_guard.store import DECISIONS, SessionNotFound, SessionQuery, Store, StoreError
+from interview_guard.store.records import decision_dict, sessions_csv
 
 logger = logging.getLogger(__name__)
 
@@ -70,8 +71,6 @@ class ReviewApp:
         return [r.to_dict() for r in self.store.list_sessions(query)], self.store.count_sessions(query)
 
     async def list_csv(self, request: web.Request) -> web.Response:
-        from interview_guard.store.cli import sessions_csv
-
         records, _ = await self._run(self._listing, _query(request))
         return web.Response(text=sessions_csv(records), content_type="text/csv",
                             headers={"Content-Disposition": 'attachment; filename="sessions.csv"'})
@@ -110,9 +109,7 @@ class ReviewApp:
         if not isinstance(note, str) or not isinstance(reviewer, str) or len(note) > _MAX_NOTE or len(reviewer) > 200:
             raise _bad(f"note and reviewer must be text (note up to {_MAX_NOTE} characters, reviewer up to 200)")
         recorded = await self._run(self.store.record_decision, sid, decision, note, reviewer or _actor(request))
-        return web.json_response({"decision": recorded.decision, "note": recorded.note,
-                                  "reviewer": recorded.reviewer,
-                                  "created": recorded.created.isoformat(timespec="seconds")}, status=201)
+        return web.json_response(decision_dict(recorded), status=201)
 
     async def purge(self, request: web.Request) -> web.Response:
         sid = request.match_info["id"]
@@ -135,9 +132,10 @@ async def json_errors(request: web.Request, handler):
     """Store errors (an unknown id) and bad parameters as JSON {error}; anything else is logged as a bug."""
     try:
         return await handler(request)
+    except SessionNotFound as e:
+        return web.json_response({"error": str(e)}, status=404)
     except StoreError as e:
-        status = 404 if str(e).startswith("no session") else 400
-        return web.json_response({"error": str(e)}, status=status)
+        return web.json_response({"error": str(e)}, status=400)
     except web.HTTPException as e:
         if e.status >= 400 and request.path.startswith("/api/") and e.content_type != "application/json":
             return web.json_response({"error": e.text or e.reason}, status=e.status)

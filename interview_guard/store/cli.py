@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import json
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
 from interview_guard.errors import UserError
-
-LIST_COLUMNS = ("id", "source", "started", "status", "risk_level", "risk_score", "indicator_count",
-                "checks_flagged", "candidate", "decision")
-
 
 def add_sessions_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("sessions", help="list, show, export and purge stored sessions",
@@ -63,6 +57,7 @@ def run_sessions(args: argparse.Namespace) -> int:
 
 def _list(store, args: argparse.Namespace) -> int:
     from interview_guard.store import SessionQuery
+    from interview_guard.store.records import sessions_csv
 
     try:
         query = SessionQuery(text=args.search, risk_level=args.risk, check=args.check, status=args.status,
@@ -82,16 +77,6 @@ def _list(store, args: argparse.Namespace) -> int:
             print(f"{r['id']}  {r['started']}  {r['status']:10} {r['risk_level']:7} {r['indicator_count']:3} "
                   f"indicator(s)  {r['source']}" + (f"  [{decision}]" if decision else ""))
     return 0
-
-
-def sessions_csv(records: list[dict]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(LIST_COLUMNS)
-    for r in records:
-        writer.writerow([";".join(r[c]) if c == "checks_flagged" else (r[c]["decision"] if r[c] else "")
-                         if c == "decision" else r[c] for c in LIST_COLUMNS])
-    return out.getvalue()
 
 
 def _show(store, args: argparse.Namespace) -> int:

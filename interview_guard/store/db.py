@@ -27,6 +27,10 @@ class StoreError(UserError):
     """The session store cannot be opened or used."""
 
 
+class SessionNotFound(StoreError):
+    """No session with the id asked for."""
+
+
 @functools.lru_cache(maxsize=4)
 def engine_for(url: str) -> Engine:
     """The engine for this URL (created once per process), migrated to the newest schema."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -10,6 +12,8 @@ RISK_LEVELS = ("clear", "review", "high", "unknown")
 STATUSES = ("running", "complete", "incomplete", "failed")
 DECISIONS = ("cleared", "needs_follow_up", "escalated")
 SORT_KEYS = ("started", "risk", "source", "status")
+LIST_COLUMNS = ("id", "source", "started", "status", "risk_level", "risk_score", "indicator_count",
+                "checks_flagged", "candidate", "decision")
 
 
 @dataclass(frozen=True)
@@ -96,6 +100,17 @@ class PurgeResult:
 
 def decision_dict(d: Decision) -> dict[str, Any]:
     return {"decision": d.decision, "note": d.note, "reviewer": d.reviewer, "created": _iso(d.created)}
+
+
+def sessions_csv(records: list[dict]) -> str:
+    """The session list (SessionRecord.to_dict() rows) as CSV with a header row."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(LIST_COLUMNS)
+    for r in records:
+        writer.writerow([";".join(r[c]) if c == "checks_flagged" else (r[c]["decision"] if r[c] else "")
+                         if c == "decision" else r[c] for c in LIST_COLUMNS])
+    return out.getvalue()
 
 
 def _iso(t: datetime | None) -> str | None:

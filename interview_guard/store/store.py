@@ -21,9 +21,9 @@ from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from interview_guard.config import Config
-from interview_guard.store.db import StoreError, engine_for
+from interview_guard.store.db import SessionNotFound, StoreError, engine_for
 from interview_guard.store.records import (DECISIONS, AuditEntry, Decision, PurgeResult, SessionQuery,
-                                           SessionRecord)
+                                           SessionRecord, decision_dict)
 from interview_guard.store.tables import (AuditRow, CandidateRow, DecisionRow, EvidenceRow, IndicatorRow, SegmentRow,
                                           SessionRow)
 
@@ -139,7 +139,8 @@ class Store:
                      "status": SessionRow.status}[query.sort]
             stmt = stmt.order_by(order.desc() if query.descending else order.asc(), SessionRow.id)
             rows = db.scalars(stmt.limit(query.limit).offset(query.offset)).all()
-            return [self._record(db, r) for r in rows]
+            counts = _check_counts(db, [r.id for r in rows])  # one query for the page, not one per session
+            return [_record(r, counts.get(r.id, {})) for r in rows]
 
     def count_sessions(self, query: SessionQuery = SessionQuery()) -> int:
         with self._sessions() as db:
@@ -147,20 +148,21 @@ class Store:
 
     def get_session(self, session_id: str) -> SessionRecord:
         with self._sessions() as db:
-            return self._record(db, self._get(db, session_id))
+            return _record(self._get(db, session_id), _check_counts(db, [session_id]).get(session_id, {}))
 
     def session_detail(self, session_id: str) -> dict[str, Any]:
         """Everything the session page shows: record, indicators, transcript, evidence, decisions."""
         with self._sessions() as db:
             row = self._get(db, session_id)
             summary = json.loads(row.summary_json) if row.summary_json else None
-            return {"session": self._record(db, row).to_dict(),
+            record = _record(row, _check_counts(db, [session_id]).get(session_id, {}))
+            return {"session": record.to_dict(),
                     "indicators": [_indicator_dict(i) for i in row.indicators],
                     "transcript": [{"start": s.start, "end": s.end, "text": s.text, "language": s.language,
                                     "words": json.loads(s.words_json)} for s in row.segments],
                     "evidence": [{"time_s": e.time_s, "url": f"/api/sessions/{session_id}/evidence/{Path(e.path).name}"}
                                  for e in sorted(row.evidence, key=lambda e: e.time_s)],
-                    "decisions": [_decision_dict(d) for d in row.decisions],
+                    "decisions": [decision_dict(_decision(d)) for d in row.decisions],
                     "series": summary["series"] if summary else [],
                     "warnings": summary["warnings"] if summary else ([row.error] if row.error else []),
                     "risk_reasons": summary["risk"]["top_reasons"] if summary else []}
@@ -184,7 +186,7 @@ class Store:
                         "transcript": {"segments": [{"start": s.start, "end": s.end, "text": s.text}
                                                     for s in row.segments]}}
             data["review"] = {"status": row.status, "error": row.error,
-                              "decisions": [_decision_dict(d) for d in row.decisions]}
+                              "decisions": [decision_dict(_decision(d)) for d in row.decisions]}
             return data
 
     def analysed(self, content_hash: str) -> str | None:
@@ -210,7 +212,7 @@ class Store:
                               created=utc_now())
             db.add(row)
             db.add(_audit(reviewer or "reviewer", "decision", session_id, f"{decision}: {note[:300]}"))
-            return Decision(row.decision, row.note, row.reviewer, row.created)
+            return _decision(row)
 
     def audit(self, actor: str, action: str, session_id: str | None = None, detail: str = "") -> None:
         with self._tx() as db:
@@ -253,20 +255,9 @@ class Store:
     def _get(self, db: Session, session_id: str) -> SessionRow:
         row = db.get(SessionRow, session_id)
         if row is None:
-            raise StoreError(f"no session {session_id!r} in {self.config.data_dir}; `interview-guard sessions list` "
+            raise SessionNotFound(f"no session {session_id!r} in {self.config.data_dir}; `interview-guard sessions list` "
                              f"shows the ids")
         return row
-
-    def _record(self, db: Session, r: SessionRow) -> SessionRecord:
-        counts = db.execute(select(IndicatorRow.check, func.count()).where(IndicatorRow.session_id == r.id)
-                            .group_by(IndicatorRow.check)).all()
-        last = r.decisions[-1] if r.decisions else None
-        return SessionRecord(
-            id=r.id, kind=r.kind, source=r.source, started=as_utc(r.started), finished=as_utc(r.finished),
-            status=r.status, risk_level=r.risk_level, risk_score=r.risk_score, duration_s=r.duration_s,
-            indicator_count=sum(n for _, n in counts), checks_flagged=tuple(sorted(c for c, _ in counts)),
-            candidate=r.candidate.name if r.candidate else "", error=r.error,
-            decision=Decision(last.decision, last.note, last.reviewer, as_utc(last.created)) if last else None)
 
     def _relative(self, path: Path) -> str:
         try:
@@ -313,9 +304,28 @@ def _segment_row(session_id: str, s: dict[str, Any]) -> SegmentRow:
                       language=s.get("language", ""), words_json=json.dumps(s.get("words", []), ensure_ascii=False))
 
 
-def _decision_dict(d: DecisionRow) -> dict[str, Any]:
-    return {"decision": d.decision, "note": d.note, "reviewer": d.reviewer,
-            "created": as_utc(d.created).isoformat(timespec="seconds")}
+def _check_counts(db: Session, session_ids: list[str]) -> dict[str, dict[str, int]]:
+    """Indicators per check, per session."""
+    counts: dict[str, dict[str, int]] = {}
+    rows = db.execute(select(IndicatorRow.session_id, IndicatorRow.check, func.count())
+                      .where(IndicatorRow.session_id.in_(session_ids))
+                      .group_by(IndicatorRow.session_id, IndicatorRow.check))
+    for session_id, check, n in rows:
+        counts.setdefault(session_id, {})[check] = n
+    return counts
+
+
+def _record(r: SessionRow, counts: dict[str, int]) -> SessionRecord:
+    return SessionRecord(
+        id=r.id, kind=r.kind, source=r.source, started=as_utc(r.started), finished=as_utc(r.finished),
+        status=r.status, risk_level=r.risk_level, risk_score=r.risk_score, duration_s=r.duration_s,
+        indicator_count=sum(counts.values()), checks_flagged=tuple(sorted(counts)),
+        candidate=r.candidate.name if r.candidate else "", error=r.error,
+        decision=_decision(r.decisions[-1]) if r.decisions else None)
+
+
+def _decision(d: DecisionRow) -> Decision:
+    return Decision(d.decision, d.note, d.reviewer, as_utc(d.created))
 
 
 def _audit(actor: str, action: str, session_id: str | None, detail: str) -> AuditRow:
