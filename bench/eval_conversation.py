@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.scenarios import make_scenario, script  # noqa: E402
 from bench.tables import print_table  # noqa: E402
 from interview_guard.analyzers.conversation import ConversationAnalyzer  # noqa: E402
+from interview_guard.analyzers.core import AudioFeed  # noqa: E402
 from interview_guard.analyzers.core import Indicator  # noqa: E402
 from interview_guard.media import AudioChunk, open_recording  # noqa: E402
 from interview_guard.options import AnalysisOptions, ConversationOptions  # noqa: E402
@@ -52,8 +53,10 @@ READ_SCRIPTS = {"2 read (en-us+m3)": dict(seed=0, candidate="en-us+m3", read_ans
 
 def run_analyzer(chunks, voices: int = 2) -> tuple[ConversationAnalyzer, list[Indicator]]:
     analyzer = ConversationAnalyzer(AnalysisOptions(conversation=ConversationOptions(voices_expected=voices)))
+    feed = AudioFeed([analyzer])
     for chunk in chunks:
-        analyzer.on_audio(chunk)
+        feed.chunk(chunk)
+    feed.flush()
     return analyzer, analyzer.finish(float("inf"))
 
 
@@ -158,11 +161,13 @@ def transcribed_run(chunks, voices: int = 2) -> tuple[ConversationAnalyzer, list
     options = AnalysisOptions(conversation=ConversationOptions(voices_expected=voices))
     analyzer = ConversationAnalyzer(options)
     stream = StreamingTranscription(SpeechTranscriber(options.speech))
+    feed = AudioFeed([analyzer])
     for chunk in chunks:
-        analyzer.on_audio(chunk)
+        feed.chunk(chunk)
         if chunk.track == 0:
             for segment in stream.feed(chunk):
                 analyzer.on_speech(segment)
+    feed.flush()
     for segment in stream.flush():
         analyzer.on_speech(segment)
     return analyzer, analyzer.finish(float("inf"))

@@ -6,12 +6,14 @@ import argparse
 import json
 import logging
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from interview_guard import __version__
 from interview_guard.errors import UserError
 from interview_guard.live.cli import add_live_parser, run_live, run_serve
 from interview_guard.batch.cli import add_batch_parser, run_batch_command
+from interview_guard.candidates.cli import add_candidates_parser, run_candidates, run_verify
 from interview_guard.store.cli import add_sessions_parser, run_sessions
 
 logger = logging.getLogger("interview_guard")
@@ -29,6 +31,7 @@ def _build_parser() -> argparse.ArgumentParser:
     add_live_parser(sub)
     add_batch_parser(sub)
     add_sessions_parser(sub)
+    add_candidates_parser(sub)
     c = sub.add_parser("check-profile", help="check a candidate's application: phone, dates, e-mail, links",
                        description="Check a JSON Resume (or a .txt/.pdf résumé, read as best effort) for red flags "
                                    "before any interview: phone number validity, type and region; timelines; "
@@ -85,6 +88,11 @@ def _add_analyze(sub: argparse._SubParsersAction) -> None:
                    help="audio track that is the interviewer's own microphone (default auto: the second of "
                         "exactly two tracks)")
     a.add_argument("--no-turns", action="store_true", help="skip turn-taking checks (answer latency, second voice)")
+    a.add_argument("--candidate", default="", metavar="ID",
+                   help="a candidate already in the store (id or e-mail), when there is no --profile")
+    a.add_argument("--consent", default="", metavar="TEXT",
+                   help="the candidate consents to an identity template being kept and compared across their "
+                        "sessions: who recorded it and how (needs [candidates] template_key)")
     a.add_argument("--no-report", action="store_true", help="write summary.json only")
     a.add_argument("--data-dir", type=Path, default=None,
                    help="session store folder (default: IG_DATA_DIR or ~/.local/share/interview-guard)")
@@ -166,6 +174,9 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     if args.no_store:
         from interview_guard.pipeline import analyze_recording
 
+        if args.consent or args.candidate:
+            raise UserError("--consent and --candidate keep and compare identity templates in the store: "
+                            "drop --no-store")
         summary = analyze_recording(args.recording, options, progress=not args.quiet)
         written = write_outputs(summary, out_dir, report=not args.no_report, progress=not args.quiet)
     else:
@@ -174,7 +185,9 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
         from interview_guard.store.recorder import analyze_into_store
 
         with open_store(load_config(args.data_dir)) as store:
-            summary, recorder = analyze_into_store(store, args.recording, options, progress=not args.quiet)
+            options = replace(options, continuity=_continuity(store, args))
+            summary, recorder = analyze_into_store(store, args.recording, options, progress=not args.quiet,
+                                                   consent_by=args.consent)
             recorder.complete(summary, evidence_frames(summary, progress=not args.quiet))
             written = copy_outputs(recorder.folder, out_dir, report=not args.no_report)
             print(f"session {summary.session_id} kept in {store.config.data_dir}", file=sys.stderr)
@@ -187,6 +200,18 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     for path in written:
         print(f"wrote {path}", file=sys.stderr)
     return 0
+
+
+def _continuity(store, args: argparse.Namespace):
+    """The candidate of this session (--candidate, else the profile's) and their earlier rounds."""
+    from interview_guard.store.identity import continuity_options, get_candidate
+    from interview_guard.store.recorder import candidate_id_of
+
+    candidate_id = get_candidate(store, args.candidate).id if args.candidate else \
+        candidate_id_of(str(args.profile)) if args.profile else ""
+    if args.consent and not candidate_id:
+        raise UserError("--consent needs a candidate: --profile FILE (with a name or e-mail) or --candidate ID")
+    return continuity_options(store, candidate_id, args.consent)
 
 
 def _check_out_dir(out_dir: Path) -> None:
@@ -220,7 +245,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         commands = {"analyze": _cmd_analyze, "models": _cmd_models, "check-profile": _cmd_check_profile,
                     "live": run_live, "serve": run_serve, "sessions": run_sessions,
-                    "analyze-batch": run_batch_command}
+                    "analyze-batch": run_batch_command, "candidates": run_candidates, "verify": run_verify}
         return commands[args.command](args)
     except UserError as e:
         if args.debug:

@@ -10,6 +10,10 @@ Read from `config.toml` in the data folder (or the file named by IG_CONFIG); eve
     [server]
     token = "a long random string"           # required to serve on any address other than this machine
 
+    [candidates]
+    template_key = "..."                     # `interview-guard candidates new-key`; encrypts identity
+                                             # templates (or IG_TEMPLATE_KEY); needed only with consent
+
 The data folder is --data-dir, else IG_DATA_DIR, else $XDG_DATA_HOME/interview-guard.
 """
 
@@ -24,7 +28,8 @@ from interview_guard.errors import UserError
 
 CONFIG_NAME = "config.toml"
 DB_NAME = "interview-guard.db"
-_KNOWN = {"store": {"url", "retention_days", "evidence_thumbnails"}, "server": {"token"}}
+_KNOWN = {"store": {"url", "retention_days", "evidence_thumbnails"}, "server": {"token"},
+          "candidates": {"template_key"}}
 
 
 @dataclass(frozen=True)
@@ -34,6 +39,7 @@ class Config:
     retention_days: int = 90
     evidence_thumbnails: bool = True
     token: str = ""
+    template_key: str = ""  # Fernet key for identity templates; "" = none kept or read
     source: Path | None = None  # the file it was read from, for error messages
 
     @property
@@ -62,12 +68,14 @@ def load_config(data_dir: Path | None = None) -> Config:
                         f"IG_DATA_DIR") from e
     path = Path(os.environ["IG_CONFIG"]) if os.environ.get("IG_CONFIG") else folder / CONFIG_NAME
     raw = _read_toml(path) if path.exists() else {}
-    store, server = raw.get("store", {}), raw.get("server", {})
+    store, server, candidates = raw.get("store", {}), raw.get("server", {}), raw.get("candidates", {})
     url = store.get("url") or f"sqlite:///{(folder / DB_NAME).resolve()}"
     config = Config(data_dir=folder, database_url=url,
                     retention_days=store.get("retention_days", 90),
                     evidence_thumbnails=store.get("evidence_thumbnails", True),
-                    token=str(server.get("token", "")), source=path if path.exists() else None)
+                    token=str(server.get("token", "")),
+                    template_key=os.environ.get("IG_TEMPLATE_KEY") or str(candidates.get("template_key", "")),
+                    source=path if path.exists() else None)
     _validate(config, path)
     return config
 

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from interview_guard.errors import OptionsError
+
+if TYPE_CHECKING:
+    from interview_guard.candidates.template import TemplateRound
 
 DEVICES = ("auto", "cpu", "cuda")
 
@@ -248,6 +252,31 @@ class ConversationOptions:
 
 
 @dataclass(frozen=True)
+class ContinuityOptions:
+    """The same candidate across sessions (`candidate_continuity`), opt-in.
+
+    candidate_id: the candidate this session belongs to ("" = none named: the check does not run).
+    consent: the candidate agreed that an identity template is kept; without it nothing is kept or compared.
+    rounds: the candidate's stored templates (decrypted by the caller, who holds the store and the key).
+    face_threshold: distance between two sessions' mean face descriptors under which they show the same
+        person (dlib's 0.6 operating point; means vary less than single descriptors).
+    same_voice / different_voice: cosine similarity of two sessions' voice centroids at or over which the
+        voice is the same, under which it is another voice (between: cannot tell; microphones differ).
+    """
+
+    candidate_id: str = ""
+    consent: bool = False
+    rounds: tuple["TemplateRound", ...] = ()
+    face_threshold: float = 0.6
+    same_voice: float = 0.75
+    different_voice: float = 0.6
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.candidate_id)
+
+
+@dataclass(frozen=True)
 class AnalysisOptions:
     media: MediaOptions = field(default_factory=MediaOptions)
     faces: FaceOptions = field(default_factory=FaceOptions)
@@ -258,6 +287,7 @@ class AnalysisOptions:
     liveness: LivenessOptions = field(default_factory=LivenessOptions)
     conversation: ConversationOptions = field(default_factory=ConversationOptions)
     profile: str = ""  # the candidate's JSON Resume (or text/PDF résumé) whose claims are checked too
+    continuity: ContinuityOptions = field(default_factory=ContinuityOptions)
 
     def __post_init__(self) -> None:
         _verify(self)
@@ -268,9 +298,15 @@ class AnalysisOptions:
         return self.speech.enabled or self.lip_sync.enabled
 
     @property
+    def reads_audio(self) -> bool:
+        """Audio is decoded when there is some: also for the candidate's voice profile, which can do without."""
+        return self.needs_audio or self.continuity.enabled
+
+    @property
     def analyzers_read_audio(self) -> bool:
-        """Lip-sync and turn-taking read the samples themselves (not only the transcript)."""
-        return self.lip_sync.enabled or (self.speech.enabled and self.conversation.enabled)
+        """Lip-sync, turn-taking and the candidate's voice profile read the samples themselves."""
+        return self.lip_sync.enabled or (self.speech.enabled and self.conversation.enabled) \
+            or self.continuity.enabled
 
     @property
     def full_rate_fps(self) -> float:
@@ -306,6 +342,10 @@ def _verify(o: AnalysisOptions) -> None:
     _verify_lip_sync(o.lip_sync)
     _verify_liveness(o.liveness)
     _verify_conversation(o.conversation)
+    c = o.continuity
+    _require(0.2 <= c.face_threshold <= 1.2, f"continuity face threshold must be in [0.2, 1.2] (got {c.face_threshold})")
+    _require(0 < c.different_voice <= c.same_voice < 1,
+             f"continuity voice similarities need 0 < different <= same < 1 (got {c.different_voice}/{c.same_voice})")
     track = o.media.interviewer_track
     _require(track in ("auto", "none") or (track.isdigit() and int(track) >= 1),
              f"interviewer track must be 'auto', 'none' or a track number from 1 (got {track!r})")

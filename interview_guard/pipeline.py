@@ -17,6 +17,8 @@ from tqdm import tqdm
 
 from interview_guard import __version__
 from interview_guard.analyzers import Analyzer, Indicator, build_analyzers
+from interview_guard.analyzers.candidate_continuity import CandidateContinuityAnalyzer
+from interview_guard.analyzers.core import AudioFeed
 from interview_guard.face_stats import FaceStats
 from interview_guard.faces import FaceLandmarkerRunner, FaceTracker
 from interview_guard.fusion import fuse
@@ -49,7 +51,8 @@ def analyze_recording(path: str | Path, options: AnalysisOptions | None = None, 
     started = time.perf_counter()
     with ExitStack() as stack:
         reader = stack.enter_context(open_recording(path, options.media, need_audio=options.needs_audio,
-                                                    full_rate_fps=options.full_rate_fps))
+                                                    full_rate_fps=options.full_rate_fps,
+                                                    use_audio=options.reads_audio))
         transcriber = SpeechTranscriber(options.speech) if options.speech.enabled else None
         run = AnalysisRun(options, on_indicator, on_segments)
         if on_start:
@@ -172,6 +175,7 @@ class AnalysisRun:
                  on_segments: SegmentsCallback | None = None) -> None:
         self.options = options
         self.analyzers: list[Analyzer] = build_analyzers(options)
+        self.audio = AudioFeed(self.analyzers)
         self.indicators: list[Indicator] = []
         self.segments: list[TranscriptSegment] = []
         self.face_stats = FaceStats(1.0 / options.media.analysis_fps)
@@ -192,8 +196,7 @@ class AnalysisRun:
                 self._emit(a.on_faces(face_frame))
 
     def on_audio(self, chunk: AudioChunk) -> None:
-        for a in self.analyzers:
-            self._emit(a.on_audio(chunk))
+        self._emit(self.audio.chunk(chunk))
 
     def on_segments(self, segments: list[TranscriptSegment]) -> None:
         if segments and self._on_segments:
@@ -204,6 +207,7 @@ class AnalysisRun:
                 self._emit(a.on_speech(seg))
 
     def finish(self, end_time: float) -> None:
+        self._emit(self.audio.flush())
         for a in self.analyzers:
             self._emit(a.finish(end_time))
         self.indicators.sort(key=lambda i: (i.start, i.check))
@@ -226,7 +230,8 @@ class AnalysisRun:
                       "lip_sync": asdict(self.options.lip_sync),
                       "liveness": asdict(self.options.liveness),
                       "conversation": asdict(self.options.conversation),
-                      "profile": self.options.profile},
+                      "profile": self.options.profile,
+                      "continuity": _continuity_settings(self.options)},
             checks_run=checks, risk=fuse(self.indicators), indicators=tuple(self.indicators),
             series=tuple(s for a in self.analyzers for s in a.series()),
             transcript=TranscriptInfo(model=transcriber.model_name if transcriber else "",
@@ -234,4 +239,13 @@ class AnalysisRun:
                                       language=",".join(languages), segments=tuple(self.segments)),
             frames_analysed=reader.frames_analysed, frames_with_face=self.face_stats.frames_with_face,
             face_tracks=tuple(self.face_stats.tracks()), faces_per_second=tuple(self.face_stats.faces_per_second()),
-            timings=timings, warnings=tuple(warnings))
+            timings=timings, warnings=tuple(warnings),
+            candidate_continuity=next((a.report for a in self.analyzers
+                                       if isinstance(a, CandidateContinuityAnalyzer)), None))
+
+
+def _continuity_settings(options: AnalysisOptions) -> dict:
+    """The thresholds and the rounds compared (their numbers, never the templates)."""
+    c = options.continuity
+    return {"candidate_id": c.candidate_id, "consent": c.consent, "rounds": [r.round for r in c.rounds],
+            "face_threshold": c.face_threshold, "same_voice": c.same_voice, "different_voice": c.different_voice}

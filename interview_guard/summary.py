@@ -4,7 +4,8 @@ Schema (version 1.0), documented field by field in the README:
   schema_version, tool_version, session_id, created, source{...}, settings{...},
   checks_run[], risk{level, score, top_reasons[]}, indicators[], transcript{...},
   faces{frames_analysed, frames_with_face, tracks[], faces_per_second[]},
-  series[{name, label, unit, times[], values[], ...}], timings{stage: seconds}, warnings[]
+  series[{name, label, unit, times[], values[], ...}], timings{stage: seconds}, warnings[],
+  candidate_continuity{candidate_id, consent, status, reason, template_kept_as_round, rounds[], ...}
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from interview_guard.analyzers.core import Indicator, Series
+from interview_guard.candidates.compare import ContinuityReport
 from interview_guard.face_stats import FaceTrackSummary
 from interview_guard.fusion import RiskAssessment, strength
 from interview_guard.media.core import MediaInfo
@@ -54,6 +56,7 @@ class SessionSummary:
     timings: dict[str, float]
     warnings: tuple[str, ...] = ()
     series: tuple[Series, ...] = ()  # measurements over time (lip-sync offset, ...), for plots
+    candidate_continuity: ContinuityReport | None = None  # None: no candidate named
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -77,6 +80,8 @@ class SessionSummary:
             "series": [asdict(s) for s in self.series],
             "timings": self.timings,
             "warnings": list(self.warnings),
+            "candidate_continuity": (self.candidate_continuity.to_dict() if self.candidate_continuity else
+                                     {"status": "off", "reason": "no candidate named (--profile or --candidate)"}),
         }
 
 

@@ -23,7 +23,7 @@ from interview_guard.options import AnalysisOptions
 from interview_guard.speech.cadence import AnswerCadence, LevelTrack, ReadAloud, judge, judgeable, measure
 from interview_guard.speech.core import TranscriptSegment, Word, words_between
 from interview_guard.speech.speakers import SpeakerTurn, SpeakerTurns
-from interview_guard.speech.voices import VoicePiece, VoicePieces
+from interview_guard.speech.voices import VoicePiece
 
 _MIXED_CONFIDENCE = 0.6  # voices told apart by embeddings alone
 _TRACK_CONFIDENCE = 0.9  # the interviewer on their own track
@@ -45,6 +45,7 @@ class Answer:
 
 class ConversationAnalyzer(Analyzer):
     checks = ("answer_latency", "second_voice", "read_aloud")
+    reads_voice = True
 
     @classmethod
     def runs_with(cls, options: AnalysisOptions) -> bool:
@@ -53,7 +54,6 @@ class ConversationAnalyzer(Analyzer):
     def __init__(self, options: AnalysisOptions) -> None:
         super().__init__(options)
         self.conv = options.conversation
-        self.pieces = {0: VoicePieces(track=0), 1: VoicePieces(track=1)}
         self.voices = SpeakerTurns(same_voice=self.conv.same_voice)
         self.segments: list[TranscriptSegment] = []
         self.answers: list[Answer] = []
@@ -63,8 +63,10 @@ class ConversationAnalyzer(Analyzer):
     def on_audio(self, chunk: AudioChunk) -> list[Indicator]:
         if chunk.track == 0:  # only the call is transcribed
             self.levels.feed(chunk)
-        for piece in self.pieces[chunk.track].feed(chunk):
-            self.voices.add(piece)
+        return []
+
+    def on_voice(self, piece: VoicePiece) -> list[Indicator]:
+        self.voices.add(piece)
         return []
 
     def on_speech(self, segment: TranscriptSegment) -> list[Indicator]:
@@ -72,9 +74,6 @@ class ConversationAnalyzer(Analyzer):
         return []
 
     def finish(self, end_time: float) -> list[Indicator]:
-        for pieces in self.pieces.values():
-            for piece in pieces.flush():
-                self.voices.add(piece)
         candidate, interviewer = self._roles()
         if candidate is None:
             return []

@@ -9,6 +9,7 @@ from interview_guard.faces.core import FaceFrame
 from interview_guard.media.core import AudioChunk
 from interview_guard.options import AnalysisOptions
 from interview_guard.speech.core import TranscriptSegment
+from interview_guard.speech.voices import VoicePiece, VoiceStream
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,7 @@ class Analyzer:
 
     checks: ClassVar[tuple[str, ...]] = ()
     full_rate: ClassVar[bool] = False  # also sees the extra full-rate frames (analysed=False)
+    reads_voice: ClassVar[bool] = False  # gets the voice pieces (VAD + voice embeddings) of every track
 
     @classmethod
     def runs_with(cls, options: AnalysisOptions) -> bool:
@@ -124,6 +126,9 @@ class Analyzer:
     def on_audio(self, chunk: AudioChunk) -> list[Indicator]:
         return []
 
+    def on_voice(self, piece: VoicePiece) -> list[Indicator]:
+        return []
+
     def finish(self, end_time: float) -> list[Indicator]:
         return []
 
@@ -135,6 +140,28 @@ class Analyzer:
         """Live tiles: what each check can say at session time `now` (checks that have nothing
         to say between findings return nothing; their tiles show their last indicator)."""
         return ()
+
+
+class AudioFeed:
+    """Hands audio to analyzers: each chunk, and the voice pieces cut from the chunks once for all the
+    analyzers that read voices (the voice embeddings are the costly part). `flush()` before `finish`."""
+
+    def __init__(self, analyzers: list[Analyzer]) -> None:
+        self.analyzers = analyzers
+        self._voice_readers = [a for a in analyzers if a.reads_voice]
+        self._voices = VoiceStream() if self._voice_readers else None
+
+    def chunk(self, chunk: AudioChunk) -> list[Indicator]:
+        found = [ind for a in self.analyzers for ind in a.on_audio(chunk)]
+        if self._voices is not None:
+            found += self._pieces(self._voices.feed(chunk))
+        return found
+
+    def flush(self) -> list[Indicator]:
+        return self._pieces(self._voices.flush()) if self._voices is not None else []
+
+    def _pieces(self, pieces: list[VoicePiece]) -> list[Indicator]:
+        return [ind for piece in pieces for a in self._voice_readers for ind in a.on_voice(piece)]
 
 
 class LivenessAnalyzer(Analyzer):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from interview_guard.analyzers.blinks import BlinkAnalyzer
+from interview_guard.analyzers.candidate_continuity import CandidateContinuityAnalyzer
 from interview_guard.analyzers.challenge import ChallengeAnalyzer
 from interview_guard.analyzers.claims import ClaimsAnalyzer
 from interview_guard.analyzers.conversation import ConversationAnalyzer
@@ -36,6 +37,7 @@ ANALYZERS: tuple[type[Analyzer], ...] = (
     ReadingGazeAnalyzer,
     LanguageSwitchAnalyzer,
     ConversationAnalyzer,
+    CandidateContinuityAnalyzer,
 )
 
 

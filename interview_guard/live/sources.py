@@ -78,7 +78,7 @@ class RecordingPlayer:
         try:
             with av.open(str(self.path)) as container:
                 streams = [container.streams.video[0]]
-                if self.info.has_audio and session.options.needs_audio:
+                if self.info.has_audio and session.options.reads_audio:
                     streams.append(container.streams.audio[0])
                     if self._interviewer is not None:
                         streams.append(container.streams[self._interviewer])

@@ -29,16 +29,18 @@ _TRUNCATION_SLACK_S = 1.0
 
 
 def open_recording(path: str | Path, options: MediaOptions | None = None,
-                   need_audio: bool = True, full_rate_fps: float = 0.0) -> "RecordingReader":
-    """full_rate_fps: also yield the frames between analysed ones, up to this rate, marked analysed=False."""
-    return RecordingReader(Path(path), options or MediaOptions(), need_audio, full_rate_fps)
+                   need_audio: bool = True, full_rate_fps: float = 0.0,
+                   use_audio: bool = False) -> "RecordingReader":
+    """need_audio: refuse a recording without sound; use_audio: decode its sound when it has some.
+    full_rate_fps: also yield the frames between analysed ones, up to this rate, marked analysed=False."""
+    return RecordingReader(Path(path), options or MediaOptions(), need_audio, full_rate_fps, use_audio)
 
 
 class RecordingReader:
     """Decodes one recording; use as a context manager, iterate with `frames_and_audio()`."""
 
     def __init__(self, path: Path, options: MediaOptions, need_audio: bool = True,
-                 full_rate_fps: float = 0.0) -> None:
+                 full_rate_fps: float = 0.0, use_audio: bool = False) -> None:
         self.path = path
         self.options = options
         self.full_rate_fps = full_rate_fps
@@ -49,7 +51,7 @@ class RecordingReader:
         except Exception:
             self._container.close()
             raise
-        self._use_audio = self.info.has_audio and need_audio
+        self._use_audio = self.info.has_audio and (need_audio or use_audio)
         self.interviewer_stream = self._interviewer_stream() if self._use_audio else None
         self.frames_decoded = 0
         self.frames_analysed = 0

@@ -101,6 +101,22 @@ class VoicePieces:
                 for (a, b), e in zip(spans, embeddings)]
 
 
+class VoiceStream:
+    """Voice pieces of every audio track (0: the call, 1: the interviewer's own microphone), cut once
+    for all the checks that read voices."""
+
+    def __init__(self) -> None:
+        self._tracks: dict[int, VoicePieces] = {}
+
+    def feed(self, chunk: AudioChunk) -> list[VoicePiece]:
+        if chunk.track not in self._tracks:
+            self._tracks[chunk.track] = VoicePieces(track=chunk.track)
+        return self._tracks[chunk.track].feed(chunk)
+
+    def flush(self) -> list[VoicePiece]:
+        return [piece for pieces in self._tracks.values() for piece in pieces.flush()]
+
+
 def _embed_spans(audio: np.ndarray, spans: list[tuple[int, int]]) -> list[np.ndarray]:
     """One embedding per span: the normalised mean of 1.6 s partials every 0.4 s across it."""
     windows, owner = [], []

@@ -31,11 +31,14 @@ class SessionRecorder:
     @classmethod
     def begin(cls, store: Store, session_id: str, kind: str, source: str, source_path: str = "",
               profile_path: str = "", folder: Path | None = None, started: datetime | None = None,
-              content_hash: str = "") -> "SessionRecorder":
+              content_hash: str = "", candidate_id: str = "", consent_by: str = "") -> "SessionRecorder":
+        """candidate_id: a known candidate's, when there is no profile; consent_by: the candidate's consent to
+        keep an identity template, as the interviewer records it (who, how)."""
         folder = folder or store.config.sessions_dir / session_id
         folder.mkdir(parents=True, exist_ok=True)
         store.begin_session(session_id, kind, source, source_path, started or utc_now(),
-                            candidate=candidate_from_profile(profile_path), folder=folder, content_hash=content_hash)
+                            candidate=candidate_from_profile(profile_path), folder=folder, content_hash=content_hash,
+                            candidate_id=candidate_id, consent_by=consent_by)
         return cls(store, session_id, folder)
 
     def indicator(self, indicator: Indicator) -> None:
@@ -53,6 +56,16 @@ class SessionRecorder:
         if not self.store.config.evidence_thumbnails:
             shutil.rmtree(self.folder / "evidence", ignore_errors=True)
         self.store.complete_session(self.session_id, summary.to_dict(), evidence)
+        self._keep_template(summary)
+
+    def _keep_template(self, summary: SessionSummary) -> None:
+        report = summary.candidate_continuity
+        if report is None or report.keep_as_round is None or report.template is None:
+            return
+        from interview_guard.store.identity import keep_round, template_cipher
+
+        keep_round(self.store, report.candidate_id, self.session_id, report.keep_as_round, report.template,
+                   template_cipher(self.store))
 
     def fail(self, error: str, interrupted: bool = False) -> None:
         try:
@@ -77,7 +90,7 @@ def new_session_id() -> str:
 
 
 def analyze_into_store(store: Store, path: Path, options: AnalysisOptions, progress: bool = True,
-                       content_hash: str = "") -> tuple[SessionSummary, SessionRecorder]:
+                       content_hash: str = "", consent_by: str = "") -> tuple[SessionSummary, SessionRecorder]:
     """analyze_recording, its session written to the store as it goes. A recording that cannot be opened
     leaves nothing behind; one that fails later is kept as failed (interrupted: incomplete)."""
     from interview_guard.pipeline import analyze_recording
@@ -88,7 +101,8 @@ def analyze_into_store(store: Store, path: Path, options: AnalysisOptions, progr
     def begin(_info) -> None:
         nonlocal recorder
         recorder = SessionRecorder.begin(store, session_id, "recording", path.name, str(path.resolve()),
-                                         options.profile, content_hash=content_hash)
+                                         options.profile, content_hash=content_hash,
+                                         candidate_id=options.continuity.candidate_id, consent_by=consent_by)
 
     try:
         summary = analyze_recording(path, options, progress=progress, on_start=begin,
@@ -104,6 +118,14 @@ def analyze_into_store(store: Store, path: Path, options: AnalysisOptions, progr
         raise
     assert recorder is not None
     return replace(summary, session_id=session_id), recorder
+
+
+def candidate_id_of(profile_path: str) -> str:
+    """The store's id for the candidate a profile names ("" without a profile, or one naming nobody)."""
+    from interview_guard.store.store import candidate_key
+
+    candidate = candidate_from_profile(profile_path)
+    return candidate_key(candidate["name"], candidate["email"]) if candidate else ""
 
 
 def candidate_from_profile(profile_path: str) -> dict[str, str] | None:

@@ -59,13 +59,24 @@ class Store:
         with self._sessions.begin() as db:
             yield db
 
+    def transaction(self) -> Iterator[Session]:
+        """One committed unit of work (for the store's sibling modules, e.g. store/identity.py)."""
+        return self._tx()
+
+    def reading(self) -> Session:
+        return self._sessions()
+
     # ------------------------------------------------------------ writing a session
 
     def begin_session(self, session_id: str, kind: str, source: str, source_path: str, started: datetime,
                       candidate: dict[str, str] | None = None, folder: Path | None = None,
-                      content_hash: str = "") -> None:
+                      content_hash: str = "", candidate_id: str = "", consent_by: str = "") -> None:
+        """candidate: name, e-mail and profile (the row is made or updated); or candidate_id of a known one.
+        consent_by: the candidate's consent to keep an identity template, as recorded by the interviewer."""
         with self._tx() as db:
-            candidate_id = self._candidate(db, candidate) if candidate else None
+            candidate_id = self._candidate(db, candidate) if candidate else self._known(db, candidate_id)
+            if consent_by and candidate_id:
+                self._consent(db, candidate_id, consent_by)
             db.add(SessionRow(id=session_id, kind=kind, source=source, source_path=source_path, started=started,
                               status="running", candidate_id=candidate_id, writer_pid=os.getpid(),
                               writer_host=_HOST, folder=self._relative(folder) if folder else "",
@@ -75,15 +86,32 @@ class Store:
 
     def _candidate(self, db: Session, candidate: dict[str, str]) -> str:
         """The candidate row for this profile: one per e-mail (else per name), updated with the latest profile."""
-        import hashlib
-
-        key = (candidate.get("email") or candidate.get("name") or "").strip().lower()
-        cid = hashlib.sha256(key.encode()).hexdigest()[:32] if key else os.urandom(16).hex()
+        cid = candidate_key(candidate.get("name", ""), candidate.get("email", "")) or os.urandom(16).hex()
         row = db.get(CandidateRow, cid) or CandidateRow(id=cid, created=utc_now())
         row.name, row.email = candidate.get("name", ""), candidate.get("email", "")
         row.profile_json = candidate.get("profile_json", "{}")
         db.merge(row)
         return cid
+
+    def _known(self, db: Session, candidate_id: str) -> str | None:
+        if candidate_id and db.get(CandidateRow, candidate_id) is None:
+            raise StoreError(f"no candidate {candidate_id!r} in {self.config.data_dir}; `interview-guard candidates "
+                             f"list` shows them (a candidate is made by analysing with --profile)")
+        return candidate_id or None
+
+    def record_consent(self, candidate_id: str, consent_by: str) -> None:
+        """The candidate agreed that an identity template is kept and compared across their sessions."""
+        with self._tx() as db:
+            self._known(db, candidate_id)
+            self._consent(db, candidate_id, consent_by)
+
+    def _consent(self, db: Session, candidate_id: str, consent_by: str) -> None:
+        if not consent_by.strip():
+            raise StoreError("say who recorded the consent and how it was given (e.g. \"J. Doe, verbal, round 1\")")
+        row = db.get(CandidateRow, candidate_id)
+        assert row is not None
+        row.consent_at, row.consent_by = utc_now(), consent_by[:2000]
+        db.add(_audit(consent_by[:200], "consent", None, f"candidate {candidate_id}: identity template kept"))
 
     def add_indicator(self, session_id: str, indicator: dict[str, Any]) -> None:
         """One indicator as found (summary.json's form), so a killed session keeps it."""
@@ -264,6 +292,14 @@ class Store:
             return str(path.resolve().relative_to(self.config.data_dir.resolve()))
         except ValueError:
             raise StoreError(f"{path} is outside the data folder {self.config.data_dir}") from None
+
+
+def candidate_key(name: str, email: str) -> str:
+    """A candidate's id: from the e-mail (else the name), so every session of one candidate links to one row."""
+    import hashlib
+
+    key = (email or name or "").strip().lower()
+    return hashlib.sha256(key.encode()).hexdigest()[:32] if key else ""
 
 
 def _filtered(stmt, q: SessionQuery):

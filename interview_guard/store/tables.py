@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import DateTime, Float, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -13,7 +13,9 @@ class Base(DeclarativeBase):
 
 
 class CandidateRow(Base):
-    """A candidate as named by their profile; sessions link to it. No face or voice data here."""
+    """A candidate as named by their profile; sessions link to it. Face and voice data only in
+    identity_templates, encrypted, and only once consent_at is set (the candidate agreed to be recognised
+    across rounds)."""
 
     __tablename__ = "candidates"
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
@@ -21,6 +23,25 @@ class CandidateRow(Base):
     email: Mapped[str] = mapped_column(String(320), default="")
     profile_json: Mapped[str] = mapped_column(Text, default="{}")
     created: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    consent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    consent_by: Mapped[str] = mapped_column(Text, default="")  # who recorded it, how it was given
+
+    templates: Mapped[list[IdentityTemplateRow]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, order_by="IdentityTemplateRow.round")
+
+
+class IdentityTemplateRow(Base):
+    """One round's identity template (face descriptor mean and spread, voice profile), encrypted with the
+    configured key (key_id names it, never the key). Goes with its session and with its candidate."""
+
+    __tablename__ = "identity_templates"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    candidate_id: Mapped[str] = mapped_column(ForeignKey("candidates.id", ondelete="CASCADE"), index=True)
+    session_id: Mapped[str] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"), index=True)
+    round: Mapped[int] = mapped_column(Integer)
+    created: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    key_id: Mapped[str] = mapped_column(String(16))
+    payload: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class SessionRow(Base):

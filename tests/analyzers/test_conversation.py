@@ -9,6 +9,7 @@ import pytest
 
 from bench.scenarios import Scenario, make_scenario, script
 from interview_guard.analyzers.conversation import ConversationAnalyzer
+from interview_guard.analyzers.core import AudioFeed
 from interview_guard.errors import MediaError, OptionsError
 from interview_guard.media import AudioChunk, open_recording
 from interview_guard.options import AnalysisOptions, ConversationOptions, MediaOptions
@@ -28,10 +29,12 @@ def analyse(path: Path, voices: int = 2, track: str = "auto") -> tuple[Conversat
     options = AnalysisOptions(media=MediaOptions(interviewer_track=track),
                               conversation=ConversationOptions(voices_expected=voices))
     analyzer = ConversationAnalyzer(options)
+    feed = AudioFeed([analyzer])
     with open_recording(path, options.media) as reader:
         for item in reader.frames_and_audio():
             if isinstance(item, AudioChunk):
-                analyzer.on_audio(item)
+                feed.chunk(item)
+    feed.flush()
     return analyzer, analyzer.finish(reader.info.duration)
 
 

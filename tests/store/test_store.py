@@ -59,9 +59,20 @@ def test_a_new_store_is_migrated_to_the_newest_schema_in_wal_mode(data_dir: Path
             mode = conn.execute(text("PRAGMA journal_mode")).scalar()
             version = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
     assert {"sessions", "candidates", "indicators", "transcript_segments", "evidence_files", "decisions",
-            "audit_log", "alembic_version"} <= tables
-    assert mode == "wal" and version == "0002"
+            "audit_log", "identity_templates", "alembic_version"} <= tables
+    assert mode == "wal" and version == "0003"
     assert (data_dir / "interview-guard.db").exists()
+
+
+def test_the_migrations_build_exactly_the_tables_the_code_declares(data_dir: Path) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from interview_guard.store.tables import Base
+
+    with _store(data_dir) as store, store.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert diff == []
 
 
 def test_a_session_is_written_as_it_goes_then_replaced_by_its_summary(data_dir: Path) -> None:

@@ -1,0 +1,1 @@
+"""Candidates across sessions: opt-in identity templates (encrypted), compared round by round."""
