@@ -6,7 +6,6 @@ import argparse
 import json
 import logging
 import sys
-from dataclasses import replace
 from pathlib import Path
 
 from interview_guard import __version__
@@ -182,12 +181,12 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     else:
         from interview_guard.config import load_config
         from interview_guard.store import open_store
+        from interview_guard.store.identity import with_continuity
         from interview_guard.store.recorder import analyze_into_store
 
         with open_store(load_config(args.data_dir)) as store:
-            options = replace(options, continuity=_continuity(store, args))
-            summary, recorder = analyze_into_store(store, args.recording, options, progress=not args.quiet,
-                                                   consent_by=args.consent)
+            options = with_continuity(store, options, args.candidate, args.consent)
+            summary, recorder = analyze_into_store(store, args.recording, options, progress=not args.quiet)
             recorder.complete(summary, evidence_frames(summary, progress=not args.quiet))
             written = copy_outputs(recorder.folder, out_dir, report=not args.no_report)
             print(f"session {summary.session_id} kept in {store.config.data_dir}", file=sys.stderr)
@@ -200,18 +199,6 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     for path in written:
         print(f"wrote {path}", file=sys.stderr)
     return 0
-
-
-def _continuity(store, args: argparse.Namespace):
-    """The candidate of this session (--candidate, else the profile's) and their earlier rounds."""
-    from interview_guard.store.identity import continuity_options, get_candidate
-    from interview_guard.store.recorder import candidate_id_of
-
-    candidate_id = get_candidate(store, args.candidate).id if args.candidate else \
-        candidate_id_of(str(args.profile)) if args.profile else ""
-    if args.consent and not candidate_id:
-        raise UserError("--consent needs a candidate: --profile FILE (with a name or e-mail) or --candidate ID")
-    return continuity_options(store, candidate_id, args.consent)
 
 
 def _check_out_dir(out_dir: Path) -> None:

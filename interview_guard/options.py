@@ -257,6 +257,7 @@ class ContinuityOptions:
 
     candidate_id: the candidate this session belongs to ("" = none named: the check does not run).
     consent: the candidate agreed that an identity template is kept; without it nothing is kept or compared.
+    consent_by: consent given with this session (who recorded it, how); the store records it as it begins.
     rounds: the candidate's stored templates (decrypted by the caller, who holds the store and the key).
     face_threshold: distance between two sessions' mean face descriptors under which they show the same
         person (dlib's 0.6 operating point; means vary less than single descriptors).
@@ -266,6 +267,7 @@ class ContinuityOptions:
 
     candidate_id: str = ""
     consent: bool = False
+    consent_by: str = ""
     rounds: tuple["TemplateRound", ...] = ()
     face_threshold: float = 0.6
     same_voice: float = 0.75

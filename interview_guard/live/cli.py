@@ -53,6 +53,11 @@ def _add_analysis_args(p: argparse.ArgumentParser) -> None:
                    help="ID or résumé photo to compare the candidate with (the page can upload one too)")
     p.add_argument("--profile", type=Path, default=None, metavar="FILE",
                    help="the candidate's JSON Resume or résumé (the page can upload one too)")
+    p.add_argument("--candidate", default="", metavar="ID",
+                   help="a candidate already in the store (id or e-mail), when there is no profile")
+    p.add_argument("--consent", default="", metavar="TEXT",
+                   help="the candidate consents to an identity template being kept and compared across their "
+                        "sessions: who recorded it and how (needs [candidates] template_key)")
 
 
 def live_options(args: argparse.Namespace):
@@ -81,7 +86,8 @@ def run_live(args: argparse.Namespace) -> int:
     _require_local(args.host)
     config = load_config(args.data_dir)
     with open_store(config) as store:
-        agent = LiveAgent(live_options(args), config.data_dir, store)
+        agent = LiveAgent(live_options(args), config.data_dir, store, candidate=args.candidate,
+                          consent_by=args.consent)
         return asyncio.run(_serve(agent, args, web))
 
 
@@ -98,7 +104,7 @@ def run_serve(args: argparse.Namespace) -> int:
     needs_token = require_token_for(args.host, config.token, str(config.source or config.data_dir / CONFIG_NAME))
     with open_store(config) as store:
         agent = LiveAgent(live_options(args), config.data_dir, store, token=config.token if needs_token else "",
-                          live=not needs_token)
+                          live=not needs_token, candidate=args.candidate, consent_by=args.consent)
         return asyncio.run(_serve(agent, args, web, page="review"))
 
 
@@ -138,8 +144,9 @@ async def _start_source(agent, args: argparse.Namespace):
         agent.keep(asyncio.ensure_future(pump_device(player, session)))
         return session
     path = Path(args.source)
-    player = RecordingPlayer(path, agent.options, speed=args.speed)
-    session = agent.start_session(f"file:{path.name}")
+    options = await asyncio.get_running_loop().run_in_executor(None, agent.session_options, {}, path.parent)
+    player = RecordingPlayer(path, options, speed=args.speed)
+    session = agent.start_session(f"file:{path.name}", options=options)
     player.start(session)
     return session
 

@@ -1,8 +1,9 @@
 """The live agent's web server (aiohttp + aiortc): the page, WebRTC signalling, session files.
 
 Signalling follows the aiortc examples: `POST /offer` with JSON {sdp, type} answers {sdp, type}
-(plus `session`). Optional fields: `candidate` (name), `profile` ({name, data: base64}) and
-`reference` ({name, data: base64}). The client opens a DataChannel named `indicators`; the agent
+(plus `session`). Optional fields: `candidate` (name), `profile` ({name, data: base64}),
+`reference` ({name, data: base64}) and `consent` (who recorded the candidate's consent to an identity
+template, and how). The client opens a DataChannel named `indicators`; the agent
 sends one JSON object per update on it and accepts {"type": "stop"} and {"type": "challenge"}
 (start a head-turn challenge now). Watchers that send no media
 (a page following `live --source FILE`) read the same messages from `GET /sessions/{id}/events`
@@ -46,10 +47,12 @@ class LiveAgent:
     """Owns the peer connections and sessions; one analysed session at a time (the cores are few)."""
 
     def __init__(self, options: AnalysisOptions, data_dir: Path, store: Store | None = None,
-                 token: str = "", live: bool = True) -> None:
+                 token: str = "", live: bool = True, candidate: str = "", consent_by: str = "") -> None:
         """store: sessions are written there and the review app is served; token: every request needs it
-        (a non-local bind); live: serve the live page and WebRTC (off on a non-local bind)."""
+        (a non-local bind); live: serve the live page and WebRTC (off on a non-local bind); candidate and
+        consent_by: the candidate of the sessions (id or e-mail) and their consent to identity templates."""
         self.options, self.data_dir, self.store, self.token, self.live = options, data_dir, store, token, live
+        self.candidate, self.consent_by = candidate, consent_by
         self.sessions: dict[str, LiveSession] = {}
         self.current: LiveSession | None = None
         self._pcs: set[RTCPeerConnection] = set()
@@ -122,8 +125,7 @@ class LiveAgent:
         folder = new_session_folder(self.data_dir)
         try:
             # Reading a photo's face and parsing a résumé take real time: off the event loop.
-            options = await asyncio.get_running_loop().run_in_executor(None, self._options_with_uploads, params,
-                                                                       folder)
+            options = await asyncio.get_running_loop().run_in_executor(None, self.session_options, params, folder)
             session = self.start_session("webrtc", str(params.get("candidate", ""))[:200], options, folder)
         except UserError as e:
             shutil.rmtree(folder, ignore_errors=True)  # nothing was recorded yet
@@ -174,7 +176,9 @@ class LiveAgent:
             if pc.connectionState in ("failed", "closed") and not session.ended:
                 self._end_soon(session, pc if pc.connectionState == "failed" else None)
 
-    def _options_with_uploads(self, params: dict, folder: Path) -> AnalysisOptions:
+    def session_options(self, params: dict, folder: Path) -> AnalysisOptions:
+        """The agent's options with what the page sent (profile, reference photo, consent) and the candidate's
+        earlier rounds. Blocking (parsing, a face model, the store): run it off the event loop."""
         options = self.options
         profile = _upload(params.get("profile"), folder, "profile")
         if profile is not None:
@@ -188,6 +192,11 @@ class LiveAgent:
             from interview_guard.identity.reference import load_references
 
             load_references((str(reference),))  # no face in the photo: refused now
+        if self.store is not None:
+            from interview_guard.store.identity import with_continuity
+
+            consent = str(params.get("consent") or "")[:500] or self.consent_by
+            options = with_continuity(self.store, options, self.candidate, consent)
         return options
 
     async def current_session(self, request: web.Request) -> web.Response:

@@ -119,8 +119,10 @@ class LiveSession:
             with ExitStack() as stack:
                 stack.enter_context(self.journal)
                 if self.store is not None:
-                    self.recorder = SessionRecorder.begin(self.store, self.id, "live", self.source,
-                                                          profile_path=self.options.profile, folder=self.folder)
+                    self.recorder = SessionRecorder.begin(
+                        self.store, self.id, "live", self.source, profile_path=self.options.profile,
+                        folder=self.folder, candidate_id=self.options.continuity.candidate_id,
+                        consent_by=self.options.continuity.consent_by)
                 transcriber = SpeechTranscriber(self.options.speech) if self.options.speech.enabled else None
                 runner = stack.enter_context(FaceLandmarkerRunner(self.options.faces))
                 speech = stack.enter_context(SpeechWorker(transcriber)) if transcriber else None

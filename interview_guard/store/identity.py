@@ -13,7 +13,8 @@ from sqlalchemy import delete, func, select
 
 from interview_guard.candidates.cipher import TemplateCipher
 from interview_guard.candidates.template import IdentityTemplate, TemplateRound
-from interview_guard.options import ContinuityOptions
+from interview_guard.errors import UserError
+from interview_guard.options import AnalysisOptions, ContinuityOptions
 from interview_guard.store.db import StoreError
 from interview_guard.store.records import PurgeResult
 from interview_guard.store.store import Store, as_utc, candidate_key, utc_now
@@ -56,12 +57,26 @@ def continuity_options(store: Store, candidate_id: str, consent_by: str = "",
                        base: ContinuityOptions = ContinuityOptions()) -> ContinuityOptions:
     """What `candidate_continuity` needs before a session starts: whether consent is (or is being) given,
     and the candidate's earlier rounds, decrypted. A missing or wrong key fails here, before any work."""
+    consent_by = consent_by.strip()
     if not candidate_id:
-        return replace(base, candidate_id="", consent=False, rounds=())
-    if not (consent_by.strip() or has_consent(store, candidate_id)):
-        return replace(base, candidate_id=candidate_id, consent=False, rounds=())
+        if consent_by:
+            raise UserError("consent needs a candidate: a profile (with a name or e-mail) or --candidate ID")
+        return replace(base, candidate_id="", consent=False, consent_by="", rounds=())
+    if not (consent_by or has_consent(store, candidate_id)):
+        return replace(base, candidate_id=candidate_id, consent=False, consent_by="", rounds=())
     cipher = template_cipher(store)
-    return replace(base, candidate_id=candidate_id, consent=True, rounds=load_rounds(store, candidate_id, cipher))
+    return replace(base, candidate_id=candidate_id, consent=True, consent_by=consent_by,
+                   rounds=load_rounds(store, candidate_id, cipher))
+
+
+def with_continuity(store: Store, options: AnalysisOptions, candidate_ref: str = "",
+                    consent_by: str = "") -> AnalysisOptions:
+    """The options with this session's candidate (candidate_ref, else the profile's) and their rounds."""
+    from interview_guard.store.recorder import candidate_id_of
+
+    candidate_id = get_candidate(store, candidate_ref).id if candidate_ref else \
+        candidate_id_of(options.profile) if options.profile else ""
+    return replace(options, continuity=continuity_options(store, candidate_id, consent_by, base=options.continuity))
 
 
 def template_cipher(store: Store) -> TemplateCipher:

@@ -90,7 +90,7 @@ def new_session_id() -> str:
 
 
 def analyze_into_store(store: Store, path: Path, options: AnalysisOptions, progress: bool = True,
-                       content_hash: str = "", consent_by: str = "") -> tuple[SessionSummary, SessionRecorder]:
+                       content_hash: str = "") -> tuple[SessionSummary, SessionRecorder]:
     """analyze_recording, its session written to the store as it goes. A recording that cannot be opened
     leaves nothing behind; one that fails later is kept as failed (interrupted: incomplete)."""
     from interview_guard.pipeline import analyze_recording
@@ -102,7 +102,8 @@ def analyze_into_store(store: Store, path: Path, options: AnalysisOptions, progr
         nonlocal recorder
         recorder = SessionRecorder.begin(store, session_id, "recording", path.name, str(path.resolve()),
                                          options.profile, content_hash=content_hash,
-                                         candidate_id=options.continuity.candidate_id, consent_by=consent_by)
+                                         candidate_id=options.continuity.candidate_id,
+                                         consent_by=options.continuity.consent_by)
 
     try:
         summary = analyze_recording(path, options, progress=progress, on_start=begin,

@@ -127,3 +127,19 @@ def test_forgetting_withdraws_consent_and_a_purged_session_takes_its_round(
     assert db_rows(data_dir, "SELECT count(*) FROM identity_templates") == [(0,)]
     assert db_rows(data_dir, "SELECT consent_at FROM candidates") == [(None,)]
     assert main(["verify", "--candidate", "alex@example.org", str(clips["round2"]), "--quiet"]) == 2
+
+
+def test_live_sessions_keep_and_compare_rounds_like_analysed_ones(clips: dict[str, Path], key: str, data_dir: Path,
+                                                                   capsys) -> None:
+    live = ["live", "--no-browser", "--port", "0", "--no-lip-sync", "--no-liveness", "--speed", "4",
+            "--profile", str(clips["alex"])]
+    assert main([*live, "--source", str(clips["round1"]), "--consent", "J. Doe, on the call"]) == 0, \
+        capsys.readouterr().err
+    assert main([*live, "--source", str(clips["other"])]) == 0, capsys.readouterr().err
+    rows = db_rows(data_dir, "SELECT s.kind, t.round FROM identity_templates t JOIN sessions s ON s.id = t.session_id "
+                             "ORDER BY t.round")
+    assert rows == [("live", 1), ("live", 2)]
+    [(summary_json,)] = db_rows(data_dir, "SELECT summary_json FROM sessions WHERE id = "
+                                          "(SELECT session_id FROM identity_templates WHERE round = 2)")
+    second = json.loads(summary_json)["candidate_continuity"]
+    assert second["status"] == "different_person" and second["rounds"][0]["face_distance"] >= 0.6
