@@ -54,6 +54,8 @@ CHECK_WEIGHTS: dict[str, float] = {
     "second_voice": 0.7,
     # Fluent, even speech among hesitant answers: reading is one explanation, fluency and rehearsal are others.
     "read_aloud": 0.3,
+    # Another person than in the candidate's earlier rounds: a stand-in, as strong as a change mid-call.
+    "candidate_continuity": 0.9,
 }
 DEFAULT_WEIGHT = 0.5
 HIGH_AT = 0.6

@@ -259,8 +259,10 @@ class ContinuityOptions:
     consent: the candidate agreed that an identity template is kept; without it nothing is kept or compared.
     consent_by: consent given with this session (who recorded it, how); the store records it as it begins.
     rounds: the candidate's stored templates (decrypted by the caller, who holds the store and the key).
-    face_threshold: distance between two sessions' mean face descriptors under which they show the same
-        person (dlib's 0.6 operating point; means vary less than single descriptors).
+    face_threshold: distance between two sessions' mean face descriptors from which they show different
+        people (dlib's 0.6 operating point); face_uncertain_from: from this distance up to the threshold the
+        check cannot tell (measured: same person 0.08-0.25, different people 0.56 and up; means vary less
+        than single descriptors, so the band catches look-alikes both ways).
     same_voice / different_voice: cosine similarity of two sessions' voice centroids at or over which the
         voice is the same, under which it is another voice (between: cannot tell; microphones differ).
     """
@@ -270,6 +272,7 @@ class ContinuityOptions:
     consent_by: str = ""
     rounds: tuple["TemplateRound", ...] = ()
     face_threshold: float = 0.6
+    face_uncertain_from: float = 0.5
     same_voice: float = 0.75
     different_voice: float = 0.6
 
@@ -345,7 +348,9 @@ def _verify(o: AnalysisOptions) -> None:
     _verify_liveness(o.liveness)
     _verify_conversation(o.conversation)
     c = o.continuity
-    _require(0.2 <= c.face_threshold <= 1.2, f"continuity face threshold must be in [0.2, 1.2] (got {c.face_threshold})")
+    _require(0.2 <= c.face_uncertain_from <= c.face_threshold <= 1.2,
+             f"continuity face thresholds need 0.2 <= uncertain from <= threshold <= 1.2 "
+             f"(got {c.face_uncertain_from}/{c.face_threshold})")
     _require(0 < c.different_voice <= c.same_voice < 1,
              f"continuity voice similarities need 0 < different <= same < 1 (got {c.different_voice}/{c.same_voice})")
     track = o.media.interviewer_track

@@ -248,4 +248,4 @@ def _continuity_settings(options: AnalysisOptions) -> dict:
     """The thresholds and the rounds compared (their numbers, never the templates)."""
     c = options.continuity
     return {"candidate_id": c.candidate_id, "consent": c.consent, "rounds": [r.round for r in c.rounds],
-            "face_threshold": c.face_threshold, "same_voice": c.same_voice, "different_voice": c.different_voice}
+            "face_threshold": c.face_threshold, "face_uncertain_from": c.face_uncertain_from, "same_voice": c.same_voice, "different_voice": c.different_voice}

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 from interview_guard.analyzers.core import Indicator
 from interview_guard.fusion import fuse
 
@@ -32,3 +34,13 @@ def test_repeats_of_one_check_count_once() -> None:
 
 def test_low_confidence_lowers_the_risk() -> None:
     assert fuse([_ind("several_faces", 1.0, 0.3)]).score < fuse([_ind("several_faces", 1.0, 0.9)]).score
+
+
+def test_every_check_has_a_documented_weight() -> None:
+    """A new check must choose its weight (and the README's table documents it), never fall to the default."""
+    from interview_guard.analyzers.registry import all_checks
+    from interview_guard.fusion import CHECK_WEIGHTS
+
+    assert set(all_checks()) == set(CHECK_WEIGHTS)
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    assert [c for c in all_checks() if f"`{c}`" not in readme] == []

@@ -16,6 +16,7 @@ from interview_guard.options import AnalysisOptions
 from interview_guard.speech.voices import VoicePiece
 
 _VOICE_CONFIDENCE = 0.45  # at most, for a verdict that rests on the voice: microphones and rooms change it
+_UNCERTAIN_CONFIDENCE = 0.35  # a face in the band under the threshold: worth a question, not a verdict
 
 
 class CandidateContinuityAnalyzer(Analyzer):
@@ -59,8 +60,8 @@ class CandidateContinuityAnalyzer(Analyzer):
         if not self.builder.samples:
             return (CheckStatus("candidate_continuity", "unknown", "Waiting for face descriptors", now),)
         report = continuity_report(self.c.candidate_id, self.builder.template(), self.c)
-        level = {"same_person": "green", "different_person": "red", "different_voice": "amber"}.get(report.status,
-                                                                                                    "unknown")
+        level = {"same_person": "green", "different_person": "red", "different_voice": "amber",
+                 "uncertain": "amber"}.get(report.status, "unknown")
         return (CheckStatus("candidate_continuity", level, report.reason, now),)
 
     def _indicator(self, report: ContinuityReport, end_time: float) -> Indicator:
@@ -88,10 +89,12 @@ def _strength(comparisons: tuple[RoundComparison, ...], threshold: float, sample
                 round(clamp01((0.5 + (d - threshold) / 0.3) * enough), 3))
     if any(c.verdict == "different_voice" for c in comparisons):
         return 0.6, _VOICE_CONFIDENCE
+    if any(c.verdict == "uncertain" for c in comparisons):
+        return 0.5, _UNCERTAIN_CONFIDENCE
     faces = [c.face_distance for c in comparisons if c.face_distance is not None]
     if not faces:  # same voice, no face: weak
         return 0.0, _VOICE_CONFIDENCE
-    return 0.0, round(clamp01((0.5 + (threshold - max(faces)) / 0.3) * enough), 3)
+    return 0.0, round(clamp01((0.5 + (threshold - max(faces)) / 0.3) * enough), 3)  # further under: surer
 
 
 def _measurements(report: ContinuityReport, samples: int) -> dict[str, float]:

@@ -8,15 +8,17 @@ from typing import Any
 from interview_guard.candidates.template import IdentityTemplate, TemplateRound, face_distance, voice_similarity
 from interview_guard.options import ContinuityOptions
 
-VERDICTS = ("same_person", "different_person", "different_voice", "cannot_judge")
-STATUSES = ("no_consent", "first_round", "cannot_judge") + VERDICTS[:3]
+VERDICTS = ("same_person", "different_person", "different_voice", "uncertain", "cannot_judge")
+STATUSES = ("no_consent", "first_round") + VERDICTS
 
 
 @dataclass(frozen=True)
 class RoundComparison:
-    """This session against one earlier round. verdict: same_person (face within the threshold, and the
+    """This session against one earlier round. verdict: same_person (face well within the threshold, and the
     voice not clearly another), different_person (the face is not), different_voice (the face is, the voice
-    clearly is not: a dubbed or stand-in voice, or a very different microphone), cannot_judge."""
+    clearly is not: a dubbed or stand-in voice, or a very different microphone), uncertain (the face distance
+    lies in the band just under the threshold: a look-alike or the same person in bad light),
+    cannot_judge (nothing comparable)."""
 
     round: int
     session_id: str
@@ -68,7 +70,8 @@ def compare_round(session: IdentityTemplate, earlier: TemplateRound, o: Continui
     other_voice = voice is not None and voice < o.different_voice
     if face is not None:
         verdict = ("different_person" if face >= o.face_threshold
-                   else "different_voice" if other_voice else "same_person")
+                   else "different_voice" if other_voice
+                   else "uncertain" if face >= o.face_uncertain_from else "same_person")
     elif voice is not None:  # no face to compare: the voice alone says less
         verdict = "different_voice" if other_voice else "same_person" if voice >= o.same_voice else "cannot_judge"
     else:
@@ -97,8 +100,8 @@ def continuity_report(candidate_id: str, session: IdentityTemplate, o: Continuit
             f"sessions of the candidate."))
     comparisons = tuple(compare_round(session, r, o) for r in sorted(o.rounds, key=lambda r: r.round))
     verdicts = {c.verdict for c in comparisons}
-    status = next((v for v in ("different_person", "different_voice", "same_person") if v in verdicts),
-                  "cannot_judge")
+    status = next((v for v in ("different_person", "different_voice", "uncertain", "same_person")
+                   if v in verdicts), "cannot_judge")
     return ContinuityReport(status=status, comparisons=comparisons, reason=describe(comparisons, o), **common)
 
 
@@ -113,9 +116,13 @@ def describe(comparisons: tuple[RoundComparison, ...], o: ContinuityOptions) -> 
         out.append(f"The face matches {_rounds(by['different_voice'])} but the voice does not "
                    f"({_voices(by['different_voice'])}; another voice under {o.different_voice:.2f}): a different "
                    f"speaker, or a very different microphone.")
+    if by["uncertain"]:
+        out.append(f"Cannot tell whether this is the person of {_rounds(by['uncertain'])}: "
+                   f"{_faces(by['uncertain'])}, between {o.face_uncertain_from:.2f} (same person) and "
+                   f"{o.face_threshold:.2f} (different people); a look-alike, or the same person in poor light.")
     if by["same_person"]:
         out.append(f"Same person as {_rounds(by['same_person'])}: {_faces(by['same_person'])} "
-                   f"(same person under {o.face_threshold:.2f})"
+                   f"(same person under {o.face_uncertain_from:.2f})"
                    + (f", {_voices(by['same_person'])}." if any(c.voice_similarity is not None
                                                                 for c in by["same_person"]) else "."))
     if by["cannot_judge"]:

@@ -19,7 +19,7 @@ from interview_guard.speech.voices import VoicePiece
 
 TEMPLATE_VERSION = 1
 _MAX_FACE_SAMPLES = 1000  # a reservoir: three hours of descriptors every two seconds would be 5400
-_MIN_VOICE_S = 4.0  # less speech than this gives too noisy a voice centroid to keep or compare
+_MIN_VOICE_S = 2.0  # less speech than this gives too noisy a voice centroid to keep or compare
 
 
 @dataclass(frozen=True)

@@ -78,6 +78,9 @@ def openapi_document() -> dict[str, Any]:
         "session": _ref("Session"), "indicators": _array("Indicator"), "transcript": _array("Segment"),
         "evidence": {"type": "array", "items": {"type": "object"}}, "decisions": _array("Decision"),
         "series": {"type": "array", "items": {"type": "object"}}, "warnings": {"type": "array"},
+        "candidate_continuity": {"type": ["object", "null"], "description": "same person as the candidate's "
+                                 "earlier rounds: status, reason, rounds[{round, face_distance, voice_similarity, "
+                                 "verdict}] (null: not recorded)"},
         "risk_reasons": {"type": "array"}, "audit": _array("AuditEntry")}}
     listing = {"type": "object", "required": ["sessions", "total"], "properties": {
         "sessions": _array("Session"), "total": {"type": "integer"}, "limit": {"type": "integer"},

@@ -193,7 +193,8 @@ class Store:
                     "decisions": [decision_dict(_decision(d)) for d in row.decisions],
                     "series": summary["series"] if summary else [],
                     "warnings": summary["warnings"] if summary else ([row.error] if row.error else []),
-                    "risk_reasons": summary["risk"]["top_reasons"] if summary else []}
+                    "risk_reasons": summary["risk"]["top_reasons"] if summary else [],
+                    "candidate_continuity": summary.get("candidate_continuity") if summary else None}
 
     def evidence_path(self, session_id: str, name: str) -> Path | None:
         with self._sessions() as db:

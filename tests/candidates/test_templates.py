@@ -123,3 +123,12 @@ def test_without_consent_nothing_is_kept_or_compared_and_the_report_says_so() ->
     report = continuity_report("c", template(person(1)), o)
     assert report.status == "no_consent" and report.template is None and report.keep_as_round is None
     assert "consent" in report.reason and report.to_dict()["rounds"] == []
+
+
+def test_a_face_just_under_the_threshold_is_uncertain_not_the_same_person() -> None:
+    a = person(1)
+    direction = RNG.normal(0, 1, 128)
+    near = a + direction / np.linalg.norm(direction) * 0.55  # between 0.5 and 0.6: a look-alike band
+    o = ContinuityOptions(candidate_id="c", consent=True, rounds=(round_of(1, template(a)),))
+    report = continuity_report("c", template(near), o)
+    assert report.status == "uncertain" and "Cannot tell" in report.reason and "0.55" in report.reason

@@ -95,6 +95,7 @@ async function showSession(id) {
     el("figure", {}, el("img", { src: e.url, alt: `frame at ${clock(e.time_s)}`, loading: "lazy" }),
       el("figcaption", {}, clock(e.time_s)))));
   if (!data.evidence.length) $("#evidence").append(el("p", { class: "hint" }, "no evidence frames kept"));
+  showContinuity(data.candidate_continuity);
   showDecisions(data.decisions);
   showAudit(data.audit);
   $("#decide").onsubmit = (event) => decide(event, id);
@@ -222,3 +223,18 @@ async function decide(event, id) {
 
 const match = location.pathname.match(/^\/review\/(.+)$/);
 (match ? showSession(decodeURIComponent(match[1])) : showList()).catch(showError);
+
+function showContinuity(c) {
+  // Hidden when no candidate was named; otherwise the status (no consent, first round, same or different).
+  $("#continuity-panel").hidden = !c || c.status === "off";
+  if (!c || c.status === "off") return;
+  const badge = { same_person: "clear", different_person: "high", different_voice: "review",
+    uncertain: "review" }[c.status] || "unknown";
+  $("#continuity").replaceChildren(el("span", { class: `badge ${badge}`, id: "continuity-status" },
+    c.status.replaceAll("_", " ")), " ", c.reason);
+  const fmt = (v) => (v === null || v === undefined ? "-" : v.toFixed(2));
+  $("#rounds tbody").replaceChildren(...c.rounds.map((r) => el("tr", { class: `lvl-${{ same_person: "green", uncertain: "amber", different_voice: "amber" }[r.verdict] || (r.verdict === "cannot_judge" ? "unknown" : "red")}` },
+    el("td", {}, String(r.round)), el("td", {}, r.date), el("td", {}, fmt(r.face_distance)),
+    el("td", {}, fmt(r.voice_similarity)), el("td", {}, r.verdict.replaceAll("_", " ")))));
+  $("#rounds").hidden = !c.rounds.length;
+}
