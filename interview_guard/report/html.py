@@ -34,6 +34,7 @@ def render_report(summary: SessionSummary, frames_jpeg: dict[float, bytes]) -> s
         f"<title>interview-guard report: {escape(d['source']['name'])}</title><style>{_CSS}</style></head><body>",
         _header(summary, d),
         _warnings(d["warnings"]),
+        _continuity(d["candidate_continuity"]),
         "<h2>Timeline</h2>", _timeline_svg(summary),
         "<h2>Indicators</h2>", _indicator_table(summary.indicators, frames_jpeg),
         _measurements(summary),
@@ -63,6 +64,23 @@ def _measurements(summary: SessionSummary) -> str:
     plots = "".join(f"<div>{series_svg(s, summary.source.duration)}</div>" for s in summary.series)
     return (f"<h2>Measurements over time</h2><p class=muted>One point per sliding window; gaps are windows "
             f"that could not be judged (silence, face turned away or covered). Dashed: thresholds.</p>{plots}")
+
+
+def _continuity(c: dict[str, Any]) -> str:
+    """Same person as the candidate's earlier rounds: the verdict per round with its distances."""
+    if c["status"] == "off":
+        return ""
+    rows = "".join(f"<tr><td>{r['round']}</td><td>{escape(r['date'])}</td><td>{_num(r['face_distance'])}</td>"
+                   f"<td>{_num(r['voice_similarity'])}</td><td>{escape(r['verdict'].replace('_', ' '))}</td></tr>"
+                   for r in c["rounds"])
+    table = (f"<table><tr><th>round</th><th>date</th><th>face distance</th><th>voice similarity</th>"
+             f"<th>verdict</th></tr>{rows}</table>") if rows else ""
+    return (f"<h2>Same person across rounds</h2><p id=continuity><b>{escape(c['status'].replace('_', ' '))}</b>: "
+            f"{escape(c['reason'])}</p>{table}")
+
+
+def _num(v: float | None) -> str:
+    return "–" if v is None else f"{v:.2f}"
 
 
 def _warnings(warnings: list[str]) -> str:

@@ -143,3 +143,12 @@ def test_live_sessions_keep_and_compare_rounds_like_analysed_ones(clips: dict[st
                                           "(SELECT session_id FROM identity_templates WHERE round = 2)")
     second = json.loads(summary_json)["candidate_continuity"]
     assert second["status"] == "different_person" and second["rounds"][0]["face_distance"] >= 0.6
+
+
+def test_the_report_states_the_continuity_verdict(clips: dict[str, Path], key: str, tmp_path: Path) -> None:
+    assert main(["analyze", str(clips["round1"]), "--profile", str(clips["alex"]), "--out", str(tmp_path / "a"),
+                 *FAST]) == 0
+    report = (tmp_path / "a" / "report.html").read_text()
+    assert "Same person across rounds" in report and "no consent" in report
+    assert main(["analyze", str(clips["round1"]), "--out", str(tmp_path / "b"), *FAST]) == 0
+    assert "Same person across rounds" not in (tmp_path / "b" / "report.html").read_text()  # nobody named
