@@ -62,6 +62,8 @@ class SpeechOptions:
         the "um"s and "uh"s it otherwise drops (the read_aloud check counts them). Measured: fillers
         kept on spontaneous speech, none added to read speech (only punctuation changes). Other
         languages get no prompt (an English prompt would pull the multilingual model towards English).
+    gpu_model: a larger model to use instead when speech runs on a GPU and that model is installed
+        ("" keeps the usual one); batch workers set "whisper-base". The summary's transcript says which ran.
     """
 
     enabled: bool = True
@@ -71,6 +73,7 @@ class SpeechOptions:
     window_s: float = 28.0
     cpu_threads: int = 0
     keep_fillers: bool = True
+    gpu_model: str = ""
 
     @property
     def model_name(self) -> str:

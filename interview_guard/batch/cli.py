@@ -6,7 +6,7 @@ import argparse
 import json
 import os
 import sys
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 
 from interview_guard.errors import UserError
@@ -60,6 +60,8 @@ def run_batch_command(args: argparse.Namespace) -> int:
     with open_store(config):  # migrate once here, not in every worker at the same time
         pass
     options = _options_from_args(args)
+    # A worker with a GPU has time for the larger model (when installed); each result names the model used.
+    options = replace(options, speech=replace(options.speech, gpu_model="whisper-base"))
     workers = args.workers or os.cpu_count() or 1
     jobs = [FileJob(str(f), options, str(config.data_dir.resolve()), args.time_limit or _default_limit(f))
             for f in files]

@@ -56,13 +56,25 @@ def _cpu_threads(asked: int) -> int:
     return asked if asked > 0 else max(1, (os.cpu_count() or 2) // 2)
 
 
+def model_for(options: SpeechOptions, device: str) -> str:
+    """The usual model, or options.gpu_model on a GPU when it is installed (a GPU has time for a larger one)."""
+    if device != "cuda" or not options.gpu_model or options.gpu_model == options.model_name:
+        return options.model_name
+    try:
+        resolve_model(options.gpu_model)
+    except ModelError:
+        logger.info("%s is not installed: %s runs on the GPU", options.gpu_model, options.model_name)
+        return options.model_name
+    return options.gpu_model
+
+
 class SpeechTranscriber:
     """Transcribes windows of 16 kHz mono audio with word timestamps and Silero VAD."""
 
     def __init__(self, options: SpeechOptions) -> None:
         self.options = options
         self.device, self.compute_type = resolve_device(options.device)
-        self.model_name = options.model_name
+        self.model_name = model_for(options, self.device)
         self._model = load_whisper(self.model_name, self.device, self.compute_type, _cpu_threads(options.cpu_threads))
         # Only the English model gets the English prompt: it would pull the multilingual one towards English.
         self._prompt = FILLER_PROMPT if options.keep_fillers and options.language == "en" else None

