@@ -18,6 +18,7 @@ from tqdm import tqdm
 from interview_guard import __version__
 from interview_guard.analyzers import Analyzer, Indicator, build_analyzers
 from interview_guard.face_stats import FaceStats
+from interview_guard.follow_ups import FollowUpBook
 from interview_guard.faces import FaceLandmarkerRunner, FaceTracker
 from interview_guard.fusion import fuse
 from interview_guard.identity import IdentityStage
@@ -166,11 +167,13 @@ def raise_first_error(stages: Stages) -> None:
 
 
 class AnalysisRun:
-    """State of one analysis: analyzers, indicators, transcript, face statistics."""
+    """State of one analysis: analyzers, indicators, transcript, face statistics, follow-up questions
+    (a live session passes its own book, which the interviewer marks as the session runs)."""
 
     def __init__(self, options: AnalysisOptions, on_indicator: IndicatorCallback | None,
-                 on_segments: SegmentsCallback | None = None) -> None:
+                 on_segments: SegmentsCallback | None = None, follow_ups: FollowUpBook | None = None) -> None:
         self.options = options
+        self.follow_ups = follow_ups if follow_ups is not None else FollowUpBook()
         self.analyzers: list[Analyzer] = build_analyzers(options)
         self.indicators: list[Indicator] = []
         self.segments: list[TranscriptSegment] = []
@@ -217,6 +220,10 @@ class AnalysisRun:
             warnings.append(f"{reader.packets_skipped} damaged packet(s) could not be decoded and were skipped")
         if transcriber and not self.segments:
             warnings.append("no speech was recognised: speech checks had nothing to judge")
+        self.follow_ups.add_all(self.indicators)  # the final ones: analyzers merge some at the end
+        if self.follow_ups.dropped:
+            warnings.append(f"{self.follow_ups.dropped} follow-up question(s) past the first "
+                            f"{self.follow_ups.limit} were not proposed")
         languages = sorted({s.language for s in self.segments})
         return SessionSummary(
             session_id=uuid.uuid4().hex, created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -234,4 +241,4 @@ class AnalysisRun:
                                       language=",".join(languages), segments=tuple(self.segments)),
             frames_analysed=reader.frames_analysed, frames_with_face=self.face_stats.frames_with_face,
             face_tracks=tuple(self.face_stats.tracks()), faces_per_second=tuple(self.face_stats.faces_per_second()),
-            timings=timings, warnings=tuple(warnings))
+            timings=timings, warnings=tuple(warnings), follow_ups=self.follow_ups.resolved(self.segments))

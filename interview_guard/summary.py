@@ -4,7 +4,8 @@ Schema (version 1.0), documented field by field in the README:
   schema_version, tool_version, session_id, created, source{...}, settings{...},
   checks_run[], risk{level, score, top_reasons[]}, indicators[], transcript{...},
   faces{frames_analysed, frames_with_face, tracks[], faces_per_second[]},
-  series[{name, label, unit, times[], values[], ...}], timings{stage: seconds}, warnings[]
+  series[{name, label, unit, times[], values[], ...}], timings{stage: seconds}, warnings[],
+  follow_ups[{id, check, question, quotes[], state, asked_at, answered_at, answer_start, answer_end, ...}]
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 
 from interview_guard.analyzers.core import Indicator, Series
 from interview_guard.face_stats import FaceTrackSummary
+from interview_guard.follow_ups import FollowUp
 from interview_guard.fusion import RiskAssessment, strength
 from interview_guard.media.core import MediaInfo
 from interview_guard.speech.core import TranscriptSegment
@@ -54,6 +56,7 @@ class SessionSummary:
     timings: dict[str, float]
     warnings: tuple[str, ...] = ()
     series: tuple[Series, ...] = ()  # measurements over time (lip-sync offset, ...), for plots
+    follow_ups: tuple[FollowUp, ...] = ()  # questions the findings raise, as the interviewer marked them
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -77,6 +80,7 @@ class SessionSummary:
             "series": [asdict(s) for s in self.series],
             "timings": self.timings,
             "warnings": list(self.warnings),
+            "follow_ups": [f.to_dict() for f in self.follow_ups],
         }
 
 
