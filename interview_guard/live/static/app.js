@@ -118,8 +118,8 @@ function showFollowUp(f) {
     list.appendChild(li);
   }
   li.dataset.state = f.state;
-  li.querySelector(".state").textContent = f.state === "proposed" ? "" :
-    f.state === "asked" ? `asked at ${clock(f.asked_at)}` : `answered at ${clock(f.answered_at)}`;
+  li.querySelector(".state").textContent = [["asked", f.asked_at], ["answered", f.answered_at]]
+    .filter(([, t]) => t != null).map(([label, t]) => `${label} at ${clock(t)}`).join(" · ");
   li.querySelector("button.asked").disabled = f.state !== "proposed";
   li.querySelector("button.answered").disabled = f.state === "answered";
   const link = li.querySelector(".answer");
