@@ -157,9 +157,13 @@ def _follow_up_row(f: FollowUp, summary: SessionSummary) -> str:
         answer = f"<a href='#seg-{seg}'>{span}</a>" if seg is not None else span
     return (f"<tr class=follow-up data-state={f.state}><td><div class=q>{escape(f.question)}</div>"
             f"<ul class=quotes>{quotes}</ul><div class=muted>{escape(f.reason)}</div></td>"
-            f"<td>{escape(f.check)}<br>{f.start:.1f}–{f.end:.1f} s</td>"
+            f"<td>{escape(f.check)}<br>{_when(f)}</td>"
             f"<td><span class='state {f.state}'>{f.state}</span><div class=muted>{marks}</div></td>"
             f"<td>{answer}</td></tr>")
+
+
+def _when(f: FollowUp) -> str:
+    return "before the call" if f.check.startswith("profile_") else f"{f.start:.1f}–{f.end:.1f} s"
 
 
 def _transcript(summary: SessionSummary) -> str:

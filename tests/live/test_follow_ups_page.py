@@ -83,7 +83,7 @@ def test_planted_contradictions_are_proposed_on_the_live_page_and_marks_reach_th
                 asked = items.filter(has_text=listed).filter(has_text=f"in {said}")
                 expect(asked).to_have_count(1)
                 expect(asked.locator(".question")).to_contain_text(f"in {said}; your profile says")
-                expect(asked.locator(".quotes li").first).to_contain_text(f"heard at")
+                expect(asked.locator(".quotes li").first).to_contain_text("heard at")
                 expect(asked.locator(".quotes li").first).to_contain_text(said)  # what was said, as heard
                 expect(asked.locator(".quotes li").nth(1)).to_contain_text(f"profile: {place}")
                 expect(asked.locator(".quotes li").nth(1)).to_contain_text(listed)  # what the profile has
@@ -100,13 +100,15 @@ def test_planted_contradictions_are_proposed_on_the_live_page_and_marks_reach_th
     summary = json.loads((data_dir / "sessions" / session / "summary.json").read_text())
     claims = [f for f in summary["follow_ups"] if f["check"] == "claim_contradiction"]
     assert sorted(q["text"].split(" (")[0] for f in claims for q in f["quotes"] if q["source"] == "profile") == \
-        sorted([f"Oracle from 2021-03 to now", "Microsoft from 2015-09 to 2018-06",
+        sorted(["Oracle from 2021-03 to now", "Microsoft from 2015-09 to 2018-06",
                 "University of Toronto until 2014-06"])
     (marked,) = [f for f in summary["follow_ups"] if f["state"] != "proposed"]
     assert marked["state"] == "answered" and "Oracle in 2019" in marked["question"]
     assert 2.5 <= marked["answered_at"] - marked["asked_at"] <= 10.0
     assert marked["answer_start"] is not None and marked["asked_at"] - 1.0 <= marked["answer_start"]
     assert marked["answer_start"] < marked["answer_end"] <= summary["source"]["duration"]
+    report = (data_dir / "sessions" / session / "report.html").read_text()
+    assert "<tr class=follow-up data-state=answered>" in report and "<a href='#seg-" in report
     journal = [json.loads(line) for line in (data_dir / "sessions" / session / "journal.jsonl").open()]
     assert [m["state"] for m in journal if m["type"] == "follow_up" and m["id"] == marked["id"]] == \
         ["proposed", "asked", "answered"]
