@@ -55,8 +55,7 @@ class FollowUpBook:
             raise FollowUpError(f"'state' must be one of {list(MARKS)} (got {state!r})")
         with self._lock:
             if self._closed:
-                raise FollowUpsClosed("the session has ended: its summary is written, so a mark can no longer "
-                                      "reach it")
+                raise FollowUpsClosed("the session has ended: a mark can no longer reach its summary")
             f = self._items.get(follow_up_id)
             if f is None:
                 raise UnknownFollowUp(f"no follow-up question {follow_up_id!r} in this session")
@@ -75,14 +74,16 @@ class FollowUpBook:
         with self._lock:
             return list(self._items.values())
 
-    def resolved(self, segments: Iterable[TranscriptSegment]) -> tuple[FollowUp, ...]:
-        """Every follow-up, answered ones linked to their answer span; closes the book to further marks
-        (the summary is being written from it)."""
-        segments = list(segments)
+    def close(self) -> None:
+        """No more marks: the summary is being written from the book, or the session failed."""
         with self._lock:
             self._closed = True
-            items = list(self._items.values())
-        return tuple(link_answer(f, segments) for f in items)
+
+    def resolved(self, segments: Iterable[TranscriptSegment]) -> tuple[FollowUp, ...]:
+        """Every follow-up, answered ones linked to their answer span; closes the book to further marks."""
+        segments = list(segments)
+        self.close()
+        return tuple(link_answer(f, segments) for f in self.items())
 
 
 def link_answer(f: FollowUp, segments: list[TranscriptSegment]) -> FollowUp:

@@ -167,6 +167,7 @@ class LiveSession:
             self._publish({"type": "state", "state": "failed", "session": self.id, "error": self.error})
         finally:
             self.feed.close()
+            self.follow_ups.close()  # a failed session writes no summary for a mark to reach
             self._done.set()
 
     def _consume(self, stages: Stages, run: AnalysisRun, speech: SpeechWorker | None) -> None:
