@@ -1,5 +1,5 @@
-"""Scripted interviews spoken by espeak-ng, with planted answer latencies, a planted second voice and
-planted read-aloud answers.
+"""Scripted interviews spoken by espeak-ng, with planted answer latencies, a planted second voice, planted
+read-aloud answers and planted contradictions of a résumé (`claims_script`, `CLAIMS_PROFILE`).
 
 Each turn is synthesised at run time, laid on one timeline with the scripted silences, then written
 twice: mixed into one audio track, and as two tracks (the call: candidate and any second voice;
@@ -97,6 +97,29 @@ def script(long_answers: tuple[int, ...] = (2, 4, 6), coach_after: tuple[int, ..
         delivery = ("read" if i in read_answers else "spontaneous") if spontaneous else "plain"
         turns.append(Turn(candidate, a, wait, delivery=delivery, seed=seed * 100 + i))
     return turns
+
+
+# A profile and an interview that contradicts it three times (as bench/eval_claims.py plants them), then an
+# answer that agrees with everything.
+CLAIMS_PROFILE = {
+    "basics": {"name": "Sam Lee", "location": {"city": "Toronto", "countryCode": "CA"}},
+    "work": [{"name": "Oracle", "position": "Software Engineer", "startDate": "2021-03"},
+             {"name": "Microsoft", "position": "Engineer", "startDate": "2015-09", "endDate": "2018-06"}],
+    "education": [{"institution": "University of Toronto", "studyType": "Bachelor", "startDate": "2010-09",
+                   "endDate": "2014-06"}],
+}
+PLANTED_CLAIMS = (("Oracle", "2019", "2021-03"), ("Microsoft", "2020", "2018-06"),  # (place, said, profile)
+                  ("University of Toronto", "2012", "2014-06"))
+
+
+def claims_script() -> list[Turn]:
+    """About 36 s: each planted claim is the candidate's whole answer to one question."""
+    qa = (("Could you tell me about your current role?", "I joined Oracle in 2019 as a backend engineer."),
+          ("What did you do before that?", "I left Microsoft in 2020 to move closer to my family."),
+          ("Where did you study?", "I graduated from the University of Toronto in 2012."),
+          (QUESTIONS[4], ANSWERS[4]))
+    return [turn for i, (q, a) in enumerate(qa)
+            for turn in (Turn(INTERVIEWER, q, 1.0 if i else 0.5), Turn(CANDIDATE, a, 0.8))]
 
 
 def make_scenario(turns: list[Turn], folder: Path, name: str = "interview") -> Scenario:

@@ -20,6 +20,7 @@ from interview_guard.analyzers import Analyzer, Indicator, build_analyzers
 from interview_guard.analyzers.candidate_continuity import CandidateContinuityAnalyzer
 from interview_guard.analyzers.core import AudioFeed
 from interview_guard.face_stats import FaceStats
+from interview_guard.follow_ups import FollowUpBook
 from interview_guard.faces import FaceLandmarkerRunner, FaceTracker
 from interview_guard.fusion import fuse
 from interview_guard.identity import IdentityStage
@@ -169,11 +170,13 @@ def raise_first_error(stages: Stages) -> None:
 
 
 class AnalysisRun:
-    """State of one analysis: analyzers, indicators, transcript, face statistics."""
+    """State of one analysis: analyzers, indicators, transcript, face statistics, follow-up questions
+    (a live session passes its own book, which the interviewer marks as the session runs)."""
 
     def __init__(self, options: AnalysisOptions, on_indicator: IndicatorCallback | None,
-                 on_segments: SegmentsCallback | None = None) -> None:
+                 on_segments: SegmentsCallback | None = None, follow_ups: FollowUpBook | None = None) -> None:
         self.options = options
+        self.follow_ups = follow_ups if follow_ups is not None else FollowUpBook()
         self.analyzers: list[Analyzer] = build_analyzers(options)
         self.audio = AudioFeed(self.analyzers)
         self.indicators: list[Indicator] = []
@@ -221,6 +224,10 @@ class AnalysisRun:
             warnings.append(f"{reader.packets_skipped} damaged packet(s) could not be decoded and were skipped")
         if transcriber and not self.segments:
             warnings.append("no speech was recognised: speech checks had nothing to judge")
+        self.follow_ups.add_all(self.indicators)  # the final ones: analyzers merge some at the end
+        if self.follow_ups.dropped:
+            warnings.append(f"{self.follow_ups.dropped} follow-up question(s) past the first "
+                            f"{self.follow_ups.limit} were not proposed")
         languages = sorted({s.language for s in self.segments})
         return SessionSummary(
             session_id=uuid.uuid4().hex, created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -239,7 +246,7 @@ class AnalysisRun:
                                       language=",".join(languages), segments=tuple(self.segments)),
             frames_analysed=reader.frames_analysed, frames_with_face=self.face_stats.frames_with_face,
             face_tracks=tuple(self.face_stats.tracks()), faces_per_second=tuple(self.face_stats.faces_per_second()),
-            timings=timings, warnings=tuple(warnings),
+            timings=timings, warnings=tuple(warnings), follow_ups=self.follow_ups.resolved(self.segments),
             candidate_continuity=next((a.report for a in self.analyzers
                                        if isinstance(a, CandidateContinuityAnalyzer)), None))
 
@@ -248,4 +255,5 @@ def _continuity_settings(options: AnalysisOptions) -> dict:
     """The thresholds and the rounds compared (their numbers, never the templates)."""
     c = options.continuity
     return {"candidate_id": c.candidate_id, "consent": c.consent, "rounds": [r.round for r in c.rounds],
-            "face_threshold": c.face_threshold, "face_uncertain_from": c.face_uncertain_from, "same_voice": c.same_voice, "different_voice": c.different_voice}
+            "face_threshold": c.face_threshold, "face_uncertain_from": c.face_uncertain_from,
+            "same_voice": c.same_voice, "different_voice": c.different_voice}

@@ -6,6 +6,7 @@ Schema (version 1.0), documented field by field in the README:
   faces{frames_analysed, frames_with_face, tracks[], faces_per_second[]},
   series[{name, label, unit, times[], values[], ...}], timings{stage: seconds}, warnings[],
   candidate_continuity{candidate_id, consent, status, reason, template_kept_as_round, rounds[], ...}
+  follow_ups[{id, check, question, quotes[], state, asked_at, answered_at, answer_start, answer_end, ...}]
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 from interview_guard.analyzers.core import Indicator, Series
 from interview_guard.candidates.compare import ContinuityReport
 from interview_guard.face_stats import FaceTrackSummary
+from interview_guard.follow_ups import FollowUp
 from interview_guard.fusion import RiskAssessment, strength
 from interview_guard.media.core import MediaInfo
 from interview_guard.speech.core import TranscriptSegment
@@ -57,6 +59,7 @@ class SessionSummary:
     warnings: tuple[str, ...] = ()
     series: tuple[Series, ...] = ()  # measurements over time (lip-sync offset, ...), for plots
     candidate_continuity: ContinuityReport | None = None  # None: no candidate named
+    follow_ups: tuple[FollowUp, ...] = ()  # questions the findings raise, as the interviewer marked them
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -82,6 +85,7 @@ class SessionSummary:
             "warnings": list(self.warnings),
             "candidate_continuity": (self.candidate_continuity.to_dict() if self.candidate_continuity else
                                      {"status": "off", "reason": "no candidate named (--profile or --candidate)"}),
+            "follow_ups": [f.to_dict() for f in self.follow_ups],
         }
 
 

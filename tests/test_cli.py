@@ -47,7 +47,7 @@ def test_interview_clip_transcript_and_face_track(interview_summary: tuple[dict,
 def test_summary_has_the_documented_schema(interview_summary: tuple[dict, Path]) -> None:
     summary, _ = interview_summary
     for key in ("schema_version", "risk_level", "indicators", "transcript", "faces", "checks_run", "source",
-                "timings", "settings", "session_id", "created", "warnings"):
+                "timings", "settings", "session_id", "created", "warnings", "follow_ups"):
         assert key in summary, key
     assert summary["schema_version"] == "1.0"
     assert set(summary["checks_run"]) >= {"no_face", "several_faces", "speech_without_face"}

@@ -44,4 +44,5 @@ def _indicator(c: Contradiction) -> Indicator:
                 f"the moment, then ask which is right."),
         evidence=(Evidence(start=round(s.start, 3), end=round(s.end, 3), words=s.text,
                            note=f"profile {c.field}: {c.profile_says}"),),
-        measurements={"word_probability": round(heard, 3)})
+        measurements={"word_probability": round(heard, 3)},
+        facts={**c.facts, "field": c.field, "profile_says": c.profile_says})

@@ -31,7 +31,9 @@ class Evidence:
 @dataclass(frozen=True)
 class Indicator:
     """One finding. score: how strongly it points at a problem (0..1); confidence:
-    how far the measurement can be trusted (0..1); reason: plain language for the interviewer."""
+    how far the measurement can be trusted (0..1); reason: plain language for the interviewer;
+    facts: the words the reason quotes, by name (what was said, what the profile says), so that a
+    follow-up question can quote them exactly instead of parsing the reason."""
 
     check: str
     start: float
@@ -42,6 +44,7 @@ class Indicator:
     evidence: tuple[Evidence, ...] = ()
     track_id: int | None = None
     measurements: dict[str, float] = field(default_factory=dict)
+    facts: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not (0.0 <= self.score <= 1.0 and 0.0 <= self.confidence <= 1.0):

@@ -1,6 +1,6 @@
 """What a live session says, as messages: to the page (DataChannel, event stream) and to its journal.
 
-Every indicator and transcript segment is appended to `journal.jsonl` in the session folder
+Every indicator, transcript segment and follow-up question (as proposed, then as marked) is appended to `journal.jsonl` in the session folder
 as it happens and flushed at once (the file is fsynced at most every second), so a crash or a
 closed tab loses at most about a second. The journal is one JSON object per line, the same
 objects the page receives.
@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from interview_guard.analyzers.core import CheckStatus, Indicator
+from interview_guard.follow_ups import FollowUp
 from interview_guard.speech.core import TranscriptSegment
 from interview_guard.summary import indicator_dict
 
@@ -35,6 +36,11 @@ def status_message(status: CheckStatus) -> Message:
     """A live tile's state; score is null: a status is not a measured finding."""
     return {"type": "status", "check": status.check, "level": status.level, "score": None,
             "reason": status.reason, "t": status.t}
+
+
+def follow_up_message(f: FollowUp) -> Message:
+    """A proposed question, or its new state once marked; t is its finding's start."""
+    return {"type": "follow_up", "t": f.start, **f.to_dict()}
 
 
 def transcript_message(seg: TranscriptSegment) -> Message:

@@ -7,7 +7,8 @@ template, and how). The client opens a DataChannel named `indicators`; the agent
 sends one JSON object per update on it and accepts {"type": "stop"} and {"type": "challenge"}
 (start a head-turn challenge now). Watchers that send no media
 (a page following `live --source FILE`) read the same messages from `GET /sessions/{id}/events`
-(server-sent events).
+(server-sent events). `POST /sessions/{id}/follow-ups/{follow_up}` with {"state": "asked" | "answered"}
+marks a proposed follow-up question (any page, either way of following).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from aiohttp import web
 from aiortc import RTCPeerConnection, RTCSessionDescription
 
 from interview_guard.errors import UserError
+from interview_guard.follow_ups import FollowUpError, FollowUpsClosed, UnknownFollowUp
 from interview_guard.live.clock import SenderReports, SessionClock
 from interview_guard.live.journal import Message
 from interview_guard.live.session import LiveSession, new_session_folder
@@ -71,6 +73,7 @@ class LiveAgent:
         app.router.add_post("/offer", self.offer)
         app.router.add_get("/api/current", self.current_session)
         app.router.add_post("/sessions/{id}/stop", self.stop_session)
+        app.router.add_post("/sessions/{id}/follow-ups/{follow_up}", self.mark_follow_up)
         app.router.add_get("/sessions/{id}/events", self.events)
         app.router.add_get("/sessions/{id}/evidence/{name}", self.evidence)
         app.router.add_get("/sessions/{id}/{name}", self.session_file)
@@ -208,6 +211,25 @@ class LiveAgent:
         session = self._session(request)
         await self.end_session(session)
         return web.json_response({"session": session.id, "ended": True, "error": session.error or None})
+
+    async def mark_follow_up(self, request: web.Request) -> web.Response:
+        session = self.sessions.get(request.match_info["id"])
+        if session is None:
+            return _error(404, f"no live session {request.match_info['id']} in this run")
+        try:
+            state = (await request.json())["state"]
+        except (json.JSONDecodeError, KeyError, TypeError, IndexError):
+            return _error(400, 'expected JSON {"state": "asked" | "answered"}')
+        try:  # the journal is written as the mark is taken: off the event loop
+            f = await asyncio.get_running_loop().run_in_executor(None, session.mark_follow_up,
+                                                                 request.match_info["follow_up"], state)
+        except UnknownFollowUp as e:
+            return _error(404, str(e))
+        except FollowUpsClosed as e:
+            return _error(409, str(e))
+        except FollowUpError as e:
+            return _error(400, str(e))
+        return web.json_response(f.to_dict())
 
     async def events(self, request: web.Request) -> web.StreamResponse:
         session = self._session(request)

@@ -4,6 +4,8 @@ The network side only puts frames into a bounded LiveFeed (which drops video rat
 models, stages and analyzers run on their own threads, never on the event loop. Every message
 goes to the journal as it happens and to the listeners (the page's DataChannel, event streams),
 which must not block. `finish()` writes summary.json and report.html into the session folder.
+Findings that a question can settle propose follow-up questions; the interviewer's marks on them
+(`mark_follow_up`) are journalled, sent to the listeners and kept in the summary.
 """
 
 from __future__ import annotations
@@ -21,8 +23,10 @@ from pathlib import Path
 from interview_guard.analyzers.challenge import ChallengeAnalyzer
 from interview_guard.analyzers.core import Indicator
 from interview_guard.faces import FaceLandmarkerRunner
+from interview_guard.follow_ups import FollowUp, FollowUpBook
 from interview_guard.live.feed import LiveConverter, LiveFeed, LiveFrame
-from interview_guard.live.journal import Journal, Message, indicator_message, status_message, transcript_message
+from interview_guard.live.journal import (Journal, Message, follow_up_message, indicator_message, status_message,
+                                          transcript_message)
 from interview_guard.live.thumbnails import ThumbnailRing
 from interview_guard.media.core import AudioChunk, MediaInfo
 from interview_guard.options import AnalysisOptions
@@ -71,6 +75,7 @@ class LiveSession:
         self._done = threading.Event()
         self._statuses: dict[str, Message] = {}
         self._challenge_asked = threading.Event()
+        self.follow_ups = FollowUpBook()
 
     # ------------------------------------------------------------ control (any thread)
 
@@ -96,6 +101,18 @@ class LiveSession:
     def ended(self) -> bool:
         return self._done.is_set()
 
+    @property
+    def now(self) -> float:
+        """Session seconds of the newest media taken in."""
+        return self.converter.last_time
+
+    def mark_follow_up(self, follow_up_id: str, state: str) -> FollowUp:
+        """The interviewer asked a proposed question (or heard its answer) now. Raises FollowUpError
+        subclasses: an unknown id, a bad state or a step back, a session whose summary is written."""
+        f = self.follow_ups.mark(follow_up_id, state, self.now)
+        self._publish_follow_up(f)
+        return f
+
     def request_challenge(self) -> None:
         """The interviewer pressed the challenge button: a window opens at the next analysed frame."""
         self._challenge_asked.set()
@@ -103,7 +120,8 @@ class LiveSession:
     def add_listener(self, listener: Listener) -> None:
         """Replays what was said so far, then passes on every new message."""
         with self._lock:
-            for message in list(self._history) + list(self._statuses.values()):
+            follow_ups = [follow_up_message(f) for f in self.follow_ups.items()]  # as marked now
+            for message in list(self._history) + list(self._statuses.values()) + follow_ups:
                 listener(message)
             self._listeners.append(listener)
 
@@ -126,7 +144,7 @@ class LiveSession:
                 transcriber = SpeechTranscriber(self.options.speech) if self.options.speech.enabled else None
                 runner = stack.enter_context(FaceLandmarkerRunner(self.options.faces))
                 speech = stack.enter_context(SpeechWorker(transcriber)) if transcriber else None
-                run = AnalysisRun(self.options, self._on_indicator)
+                run = AnalysisRun(self.options, self._on_indicator, follow_ups=self.follow_ups)
                 self._publish({"type": "state", "state": "running", "session": self.id})
                 source = self.converter.convert(self.feed.items())
                 stages = start_stages(source, runner, speech, self.options)
@@ -151,6 +169,7 @@ class LiveSession:
             self._publish({"type": "state", "state": "failed", "session": self.id, "error": self.error})
         finally:
             self.feed.close()
+            self.follow_ups.close()  # a failed session writes no summary for a mark to reach
             self._done.set()
 
     def _consume(self, stages: Stages, run: AnalysisRun, speech: SpeechWorker | None) -> None:
@@ -203,6 +222,8 @@ class LiveSession:
         self._publish(indicator_message(ind, urls))
         if self.recorder:
             self.recorder.indicator(ind)
+        for f in self.follow_ups.add(ind):
+            self._publish_follow_up(f)
 
     def _tiles(self, run: AnalysisRun, now: float) -> None:
         for analyzer in run.analyzers:
@@ -260,6 +281,12 @@ class LiveSession:
             self.journal.write(message)
         with self._lock:
             self._history.append(message)
+        self._send(message)
+
+    def _publish_follow_up(self, f: FollowUp) -> None:
+        """Journalled and sent, but not kept in the history: a late page gets each one's current state."""
+        message = follow_up_message(f)
+        self.journal.write(message)
         self._send(message)
 
     def _send(self, message: Message) -> None:

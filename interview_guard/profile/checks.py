@@ -6,6 +6,7 @@ move countries, take breaks and hold two jobs; they are questions to ask, weight
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 import re
@@ -37,12 +38,16 @@ _EMAIL = re.compile(r"^[\w.+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
 
 @dataclass(frozen=True)
 class ProfileFinding:
+    """facts: the values by name, with the finding's kind (gap, overlap, degree_length, ...), for
+    follow-up questions; see each check below for the names."""
+
     check: str
     field: str
     values: tuple[str, ...]
     reason: str
     score: float
     confidence: float = 0.9  # the fact is read off the profile; what it means is in the score
+    facts: dict[str, str] = dataclasses.field(default_factory=dict)
 
     def to_dict(self) -> dict[str, object]:
         return {"check": self.check, "field": self.field, "values": list(self.values), "reason": self.reason,
@@ -62,17 +67,21 @@ def _phone(p: CandidateProfile) -> list[ProfileFinding]:
         number = phonenumbers.parse(p.phone, region)
     except phonenumbers.NumberParseException as e:
         why = "it has no +country code and the profile gives no country" if region is None else str(e)
-        return [ProfileFinding("profile_phone", "basics.phone", (p.phone,), f"the number cannot be read: {why}.", 0.4)]
+        return [ProfileFinding("profile_phone", "basics.phone", (p.phone,), f"the number cannot be read: {why}.", 0.4,
+                               facts={"kind": "phone_unreadable", "phone": p.phone})]
     if not phonenumbers.is_valid_number(number):
         return [ProfileFinding("profile_phone", "basics.phone", (p.phone,),
                                f"{p.phone} is not a valid phone number (wrong length or an unused prefix for "
-                               f"+{number.country_code}): a made-up or mistyped number.", 0.6)]
+                               f"+{number.country_code}): a made-up or mistyped number.", 0.6,
+                               facts={"kind": "phone_invalid", "phone": p.phone})]
     out = []
     number_region = phonenumbers.region_code_for_number(number) or ""
     if p.country_code and number_region and number_region != p.country_code:
         out.append(ProfileFinding("profile_phone", "basics.phone", (p.phone, number_region, p.country_code),
                                   f"the number is from {number_region} but the candidate says they live in "
-                                  f"{p.country_code}.", 0.5))
+                                  f"{p.country_code}.", 0.5,
+                                  facts={"kind": "phone_region", "phone": p.phone, "number_region": number_region,
+                                         "country": p.country_code}))
     kind = phonenumbers.number_type(number)
     if kind in _RISKY_TYPES:
         out.append(ProfileFinding("profile_phone", "basics.phone", (p.phone,),
@@ -135,11 +144,14 @@ def _dates_in_order(entries, today: dt.date) -> list[ProfileFinding]:
     for field, what, start, end in entries:
         if start and end and end < start:
             out.append(ProfileFinding("profile_timeline", f"{field}.endDate", (str(start), str(end)),
-                                      f"{what} ends ({end}) before it starts ({start}).", 0.6))
+                                      f"{what} ends ({end}) before it starts ({start}).", 0.6,
+                                      facts={"kind": "order", "subject": what, "start": str(start),
+                                             "end": str(end)}))
         for key, date in (("startDate", start), ("endDate", end)):
             if date and date.first_day > today:
                 out.append(ProfileFinding("profile_timeline", f"{field}.{key}", (str(date),),
-                                          f"{what} has a {key[:-4]} date in the future ({date}).", 0.5))
+                                          f"{what} has a {key[:-4]} date in the future ({date}).", 0.5,
+                                          facts={"kind": "future", "subject": what, "date": str(date)}))
     return out
 
 
@@ -156,7 +168,9 @@ def _degree_speed(education: tuple[EducationEntry, ...]) -> list[ProfileFinding]
             out.append(ProfileFinding("profile_timeline", f"education[{e.index}]", (str(e.start), str(e.end)),
                                       f"a {e.study_type} at {e.institution} from {e.start} to {e.end} took at most "
                                       f"{longest // 30} months; full-time it takes at least "
-                                      f"{MIN_DEGREE_DAYS[kind] // 30}.", 0.5))
+                                      f"{MIN_DEGREE_DAYS[kind] // 30}.", 0.5,
+                                      facts={"kind": "degree_length", "subject": f"{e.study_type} at {e.institution}",
+                                             "start": str(e.start), "end": str(e.end)}))
     return out
 
 
@@ -172,7 +186,9 @@ def _overlaps(work: tuple[WorkEntry, ...], today: dt.date) -> list[ProfileFindin
             out.append(ProfileFinding("profile_timeline", f"work[{a.index}], work[{b.index}]", (a.name, b.name),
                                       f"two full-time jobs, {a.name} and {b.name}, overlap for at least {days // 30} "
                                       f"months. Laptop-farm schemes hold several remote jobs at once; a notice "
-                                      f"period or a side contract can explain a short overlap.", 0.5))
+                                      f"period or a side contract can explain a short overlap.", 0.5,
+                                      facts={"kind": "overlap", "first": a.name, "second": b.name,
+                                             "months": str(days // 30)}))
     return out
 
 
@@ -187,7 +203,9 @@ def _seniority_before_graduation(p: CandidateProfile) -> list[ProfileFinding]:
             out.append(ProfileFinding("profile_timeline", f"work[{w.index}].startDate",
                                       (w.position or w.name, str(w.start), str(first_degree)),
                                       f"a senior role ({w.position or w.name}) starts in {w.start}, before the "
-                                      f"first degree was finished ({first_degree}).", 0.4))
+                                      f"first degree was finished ({first_degree}).", 0.4,
+                                      facts={"kind": "senior_before_degree", "position": w.position or w.name,
+                                             "start": str(w.start), "degree_end": str(first_degree)}))
     return out
 
 
@@ -199,10 +217,11 @@ def _gaps(entries, today: dt.date) -> list[ProfileFinding]:
         if reach and (start - reach).days > GAP_DAYS:
             out.append(ProfileFinding("profile_timeline", "work, education", (str(reach), str(start)),
                                       f"nothing is listed from {reach} to {start} ({(start - reach).days // 30} "
-                                      f"months): worth asking about; gaps are common and usually innocent.", 0.2))
+                                      f"months): worth asking about; gaps are common and usually innocent.", 0.2,
+                                      facts={"kind": "gap", "since": str(reach), "until": str(start)}))
         reach = max(reach, end) if reach else end
     if reach and (today - reach).days > GAP_DAYS:
         out.append(ProfileFinding("profile_timeline", "work, education", (str(reach),),
                                   f"nothing is listed from {reach} to today ({(today - reach).days // 30} months).",
-                                  0.2))
+                                  0.2, facts={"kind": "gap", "since": str(reach)}))
     return out

