@@ -189,6 +189,19 @@ def _reference(ind: Indicator) -> list[FollowUp]:
                  "the face does not match the reference photo")]
 
 
+def _continuity(ind: Indicator) -> list[FollowUp]:
+    """Another person (or voice) than in an earlier round: the ID, and a head turn that swaps often fail."""
+    if ind.score <= 0.0:  # the same person as before: nothing to ask
+        return []
+    rounds = ", ".join(f"{v:.2f} from round {k.rsplit('_', 1)[-1]}" for k, v in ind.measurements.items()
+                       if k.startswith("face_distance_round_"))
+    measured = Quote("measured", f"face {rounds or 'not comparable'} (same person under "
+                                 f"{ind.measurements.get('face_threshold', 0.6):.2f})")
+    return [_ask(ind, "id", "Could you hold your photo ID next to your face for a moment?", [measured],
+                 "the face or voice differs from the candidate's earlier round"),
+            _ask(ind, "turn", TURN, [measured], "a stand-in or a face swap; swaps often break when the head turns")]
+
+
 def _several_faces(ind: Indicator) -> list[FollowUp]:
     seen = Quote("measured", f"{ind.measurements.get('faces', 2):.0f} faces in view "
                              f"{clock(ind.start)}–{clock(ind.end)}", ind.start)
@@ -202,5 +215,5 @@ TEMPLATES: dict[str, Template] = {
     "answer_latency": _latency, "second_voice": _second_voice, "read_aloud": _own_words, "reading_gaze": _own_words,
     "language_switch": _language,
     "challenge": _challenge, "face_swap_seam": _face_swap, "face_flicker": _face_swap,
-    "reference_mismatch": _reference, "several_faces": _several_faces,
+    "reference_mismatch": _reference, "several_faces": _several_faces, "candidate_continuity": _continuity,
 }

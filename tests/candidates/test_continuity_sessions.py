@@ -77,6 +77,10 @@ def test_a_later_round_of_the_same_person_matches_and_another_person_is_flagged(
     flagged = db_rows(data_dir, "SELECT score FROM indicators WHERE \"check\" = 'candidate_continuity' "
                                 "ORDER BY score DESC LIMIT 1")
     assert flagged[0][0] >= 0.75
+    [(verified,)] = db_rows(data_dir, "SELECT s.summary_json FROM sessions s JOIN identity_templates t "
+                                      "ON t.session_id = s.id WHERE t.round = 3")
+    questions = [f["question"] for f in json.loads(verified)["follow_ups"] if f["check"] == "candidate_continuity"]
+    assert any("photo ID" in q for q in questions)  # the interviewer gets something to ask
 
 
 def test_without_consent_no_template_is_stored_and_the_summary_says_so(

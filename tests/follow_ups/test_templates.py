@@ -156,3 +156,15 @@ def test_a_finding_without_its_facts_asks_nothing_rather_than_a_broken_question(
     gap = Indicator(check="profile_timeline", start=0.0, end=0.0, score=0.2, confidence=0.9, reason="r",
                     facts={"kind": "overlap", "first": "Globex"})  # "second" missing
     assert propose_follow_ups(bare) == [] and propose_follow_ups(gap) == []
+
+
+def test_another_person_than_an_earlier_round_asks_for_the_id_and_a_turn_the_same_person_nothing() -> None:
+    different = finding("candidate_continuity", face_distance_round_1=0.88, face_threshold=0.6)
+    asked = propose_follow_ups(different)
+    assert [f.question.split(" ")[0:3] for f in asked][0] == ["Could", "you", "hold"] and len(asked) == 2
+    for f in asked:
+        assert_neutral(f)
+        assert any("0.88 from round 1" in q.text for q in f.quotes)
+    same = Indicator(check="candidate_continuity", start=0.0, end=5.0, score=0.0, confidence=0.9,
+                     reason="Same person as round 1.", measurements={"face_distance_round_1": 0.2})
+    assert propose_follow_ups(same) == []
