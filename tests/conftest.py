@@ -19,6 +19,14 @@ def _media_dir() -> Path:
     return Path(os.environ.get("IG_MEDIA_DIR", REPO.parent / "shared" / "media"))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _no_user_data_dir(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Module- and session-scoped fixtures run before a test's own data folder exists: they get this one,
+    never the user's (~/.local/share/interview-guard)."""
+    os.environ["IG_DATA_DIR"] = str(tmp_path_factory.mktemp("ig-data-shared"))
+    os.environ.pop("IG_TEMPLATE_KEY", None)
+
+
 @pytest.fixture(autouse=True)
 def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Every test (and every command it starts) keeps its sessions in its own folder, never the user's."""

@@ -29,7 +29,9 @@ def _analyze(recording: Path, out: Path, *extra: str) -> dict:
 @pytest.fixture(scope="module")
 def interview_summary(media_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, Path]:
     out = tmp_path_factory.mktemp("interview")
-    return _analyze(media_dir / "talking_head_real" / "retalking_1_man_suit_interview.mp4", out), out
+    # Module-scoped: runs before the per-test data folder exists, so it keeps its session in its own.
+    return _analyze(media_dir / "talking_head_real" / "retalking_1_man_suit_interview.mp4", out,
+                    "--data-dir", str(out / "ig-data")), out
 
 
 def test_interview_clip_transcript_and_face_track(interview_summary: tuple[dict, Path]) -> None:
@@ -47,7 +49,7 @@ def test_interview_clip_transcript_and_face_track(interview_summary: tuple[dict,
 def test_summary_has_the_documented_schema(interview_summary: tuple[dict, Path]) -> None:
     summary, _ = interview_summary
     for key in ("schema_version", "risk_level", "indicators", "transcript", "faces", "checks_run", "source",
-                "timings", "settings", "session_id", "created", "warnings", "follow_ups"):
+                "timings", "settings", "session_id", "created", "warnings", "follow_ups", "candidate_continuity"):
         assert key in summary, key
     assert summary["schema_version"] == "1.0"
     assert set(summary["checks_run"]) >= {"no_face", "several_faces", "speech_without_face"}
