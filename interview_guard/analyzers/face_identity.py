@@ -14,6 +14,7 @@ import numpy as np
 from interview_guard.analyzers.core import Analyzer, CheckStatus, Evidence, Indicator
 from interview_guard.analyzers.spans import SpanBuilder, clamp01, span_evidence
 from interview_guard.faces.core import FaceFrame, FaceObservation
+from interview_guard.identity.embedder import descriptor_distance as _dist
 from interview_guard.identity.reference import ReferenceFace, load_references
 from interview_guard.options import AnalysisOptions
 
@@ -264,7 +265,3 @@ class FaceIdentityAnalyzer(Analyzer):
             reason=(f"The face could not be used for identity checks from {span.start:.1f} s to {span.end:.1f} s "
                     f"({span.duration:.1f} s: {reasons}); identity and other face checks are weaker there."),
             evidence=(span_evidence(span, reasons),), measurements={"duration_s": round(span.duration, 2)})
-
-
-def _dist(a: np.ndarray, b: np.ndarray) -> float:
-    return float(np.linalg.norm(np.asarray(a, np.float64) - np.asarray(b, np.float64)))

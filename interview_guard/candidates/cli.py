@@ -91,11 +91,12 @@ def _consent(store, args: argparse.Namespace) -> int:
 
 
 def _forget(store, args: argparse.Namespace) -> int:
+    from interview_guard.store.cli import confirm
     from interview_guard.store.identity import forget, get_candidate
 
     candidate = get_candidate(store, args.id)
-    if not args.yes and not _confirm(f"delete the {candidate.rounds} identity template round(s) of "
-                                     f"{candidate.name or candidate.id}? [y/N] "):
+    if not args.yes and not confirm(f"delete the {candidate.rounds} identity template round(s) of "
+                                    f"{candidate.name or candidate.id}? [y/N] ", "candidates forget"):
         return 1
     count = forget(store, candidate.id, actor="candidates forget")
     print(f"{count} identity template round(s) deleted; consent withdrawn")
@@ -103,11 +104,12 @@ def _forget(store, args: argparse.Namespace) -> int:
 
 
 def _purge(store, args: argparse.Namespace) -> int:
+    from interview_guard.store.cli import confirm
     from interview_guard.store.identity import get_candidate, purge_candidate
 
     candidate = get_candidate(store, args.id)
-    if not args.yes and not _confirm(f"delete {candidate.name or candidate.id}, their {candidate.sessions} "
-                                     f"session(s) and {candidate.rounds} template round(s)? [y/N] "):
+    if not args.yes and not confirm(f"delete {candidate.name or candidate.id}, their {candidate.sessions} "
+                                    f"session(s) and {candidate.rounds} template round(s)? [y/N] ", "candidates purge"):
         return 1
     result = purge_candidate(store, candidate.id, actor="candidates purge")
     print(f"deleted the candidate, {result.sessions} session(s), {result.files} file(s) and their templates")
@@ -143,9 +145,3 @@ def run_verify(args: argparse.Namespace) -> int:
     print(f"{args.recording.name} vs {candidate.name or candidate.id}: {report.status.replace('_', ' ')}. "
           f"{report.reason}", file=sys.stderr)
     return VERIFY_EXIT.get(report.status, 4)
-
-
-def _confirm(prompt: str) -> bool:
-    if not sys.stdin.isatty():
-        raise UserError("this asks for confirmation and there is no terminal to ask on: add --yes")
-    return input(prompt).strip().lower() in ("y", "yes")

@@ -9,7 +9,6 @@ from interview_guard.candidates.template import IdentityTemplate, TemplateRound,
 from interview_guard.options import ContinuityOptions
 
 VERDICTS = ("same_person", "different_person", "different_voice", "uncertain", "cannot_judge")
-STATUSES = ("no_consent", "first_round") + VERDICTS
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from datetime import datetime
 
 import numpy as np
 
+from interview_guard.identity.embedder import descriptor_distance as _dist
 from interview_guard.speech.speakers import SpeakerTurns
 from interview_guard.speech.voices import VoicePiece
 
@@ -143,7 +144,3 @@ def voice_similarity(a: IdentityTemplate, b: IdentityTemplate) -> float | None:
 
 def _vector(values) -> tuple[float, ...] | None:
     return None if values is None else tuple(float(v) for v in values)
-
-
-def _dist(a: np.ndarray, b: np.ndarray) -> float:
-    return float(np.linalg.norm(np.asarray(a, np.float64) - np.asarray(b, np.float64)))

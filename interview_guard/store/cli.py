@@ -123,7 +123,7 @@ def _purge(store, args: argparse.Namespace) -> int:
     ids = list(dict.fromkeys(args.ids)) or store.expired(days)
     for sid in args.ids:
         store.get_session(sid)  # an unknown id fails before anything is deleted
-    if ids and not args.yes and not _confirm(f"delete {len(ids)} session(s) and their files? [y/N] "):
+    if ids and not args.yes and not confirm(f"delete {len(ids)} session(s) and their files? [y/N] "):
         print("nothing deleted", file=sys.stderr)
         return 1
     result = store.purge(ids, actor="cli") if ids else None
@@ -147,9 +147,10 @@ def _audit(store, args: argparse.Namespace) -> int:
     return 0
 
 
-def _confirm(prompt: str) -> bool:
+def confirm(prompt: str, action: str = "purge") -> bool:
+    """Ask on the terminal; without one, refuse and say to add --yes."""
     if not sys.stdin.isatty():
-        raise UserError("purge asks for confirmation and there is no terminal to ask on: add --yes")
+        raise UserError(f"{action} asks for confirmation and there is no terminal to ask on: add --yes")
     return input(prompt).strip().lower() in ("y", "yes")
 
 

@@ -31,6 +31,14 @@ class SessionNotFound(StoreError):
     """No session with the id asked for."""
 
 
+class CandidateNotFound(StoreError):
+    """No candidate with the id (or e-mail) asked for."""
+
+    def __init__(self, ref: str, data_dir: Path) -> None:
+        super().__init__(f"no candidate {ref!r} in {data_dir}; `interview-guard candidates list` shows them "
+                         f"(a candidate is made by analysing with --profile)")
+
+
 @functools.lru_cache(maxsize=4)
 def engine_for(url: str) -> Engine:
     """The engine for this URL (created once per process), migrated to the newest schema."""

@@ -21,7 +21,7 @@ from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from interview_guard.config import Config
-from interview_guard.store.db import SessionNotFound, StoreError, engine_for
+from interview_guard.store.db import CandidateNotFound, SessionNotFound, StoreError, engine_for
 from interview_guard.store.records import (DECISIONS, AuditEntry, Decision, PurgeResult, SessionQuery,
                                            SessionRecord, decision_dict)
 from interview_guard.store.tables import (AuditRow, CandidateRow, DecisionRow, EvidenceRow, IndicatorRow, SegmentRow,
@@ -95,8 +95,7 @@ class Store:
 
     def _known(self, db: Session, candidate_id: str) -> str | None:
         if candidate_id and db.get(CandidateRow, candidate_id) is None:
-            raise StoreError(f"no candidate {candidate_id!r} in {self.config.data_dir}; `interview-guard candidates "
-                             f"list` shows them (a candidate is made by analysing with --profile)")
+            raise CandidateNotFound(candidate_id, self.config.data_dir)
         return candidate_id or None
 
     def record_consent(self, candidate_id: str, consent_by: str) -> None:
