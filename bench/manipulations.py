@@ -8,6 +8,7 @@ source has audio) into a caller-given (temporary) folder and returns its path:
     still_photo_video      a photo with slow Ken Burns pans and zooms (a photo held to the camera)
     crude_face_swap        FaceForensics++-style "FaceSwap": another face warped in and Poisson-blended
     with_synthetic_pulse   a known heart rate added to the skin colour (rPPG ground truth)
+    with_face_jitter       the face re-placed each frame a little off (a live swap's alignment noise)
 """
 
 from __future__ import annotations
@@ -401,6 +402,38 @@ def with_synthetic_pulse(clip: Path, out_dir: Path, bpm: float = 72.0, amplitude
                 delta = amplitude * np.sin(2 * np.pi * bpm / 60.0 * t) * PBV_RGB
                 lifted = frame[skin].astype(np.float32) + delta
                 frame[skin] = np.clip(np.round(lifted), 0, 255).astype(np.uint8)
+            writer.write(frame, t)
+    return _finish(tmp, Path(clip), out, info, writer.duration)
+
+
+def with_face_jitter(clip: Path, out_dir: Path, eye_fraction: float = 0.02, max_seconds: float = 10.0,
+                     seed: int = 0) -> Path:
+    """The first `max_seconds` of `clip` with its face re-placed every frame a little off where it is.
+
+    A live face swap renders the new face where a landmark detector put the old one, frame by
+    frame, so detector noise moves the face against the head around it. Here each frame's face
+    (the face-oval hull, feathered) is moved by a random shift of `eye_fraction` of the eye
+    distance (standard deviation per axis) and blended back over the unmoved frame; hair,
+    ears and background stay. Frames without a face pass unchanged; audio kept.
+    """
+    if eye_fraction <= 0:
+        raise ValueError(f"eye_fraction must be positive, got {eye_fraction}")
+    info = _probe(clip)
+    rng = np.random.default_rng(seed)
+    out, tmp = _out(out_dir, f"{Path(clip).stem}_jitter{eye_fraction:g}")
+    with _landmarker() as runner, _H264Writer(tmp, info.size, info.fps, crf=18) as writer:
+        for t, frame in _frames(clip, info.size, max_seconds):
+            faces = runner.detect_image(frame)
+            if faces:
+                pts = _pixels(faces[0].landmarks, info.size)
+                eye = float(np.linalg.norm(pts[33] - pts[263]))
+                dx, dy = rng.normal(0.0, eye_fraction * eye, 2)
+                moved = cv2.warpAffine(frame, np.float32([[1, 0, dx], [0, 1, dy]]), info.size,
+                                       flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+                mask = _hull_mask(pts[FACE_OVAL], frame.shape[:2], erode_frac=0.04).astype(np.float32)
+                k = max(3, int(round(0.04 * np.ptp(pts[FACE_OVAL, 0]))) | 1)
+                alpha = cv2.GaussianBlur(mask, (k, k), 0)[:, :, None]
+                frame = np.clip(alpha * moved + (1 - alpha) * frame + 0.5, 0, 255).astype(np.uint8)
             writer.write(frame, t)
     return _finish(tmp, Path(clip), out, info, writer.duration)
 

@@ -74,6 +74,9 @@ def _add_analyze(sub: argparse._SubParsersAction) -> None:
     a.add_argument("--no-identity", action="store_true", help="skip face identity checks")
     a.add_argument("--no-liveness", action="store_true",
                    help="skip the liveness and deepfake signals (pulse, blinks, replays, seams, challenge)")
+    a.add_argument("--liveness-full-rate", action="store_true",
+                   help="give the liveness signals every frame up to 30 fps even with --no-lip-sync or --no-speech "
+                        "(the face's jitter against its head needs them; lip-sync decodes them anyway)")
     a.add_argument("--challenge", action="append", default=[], type=_time_span, metavar="START-END",
                    help="a span (seconds or m:ss, e.g. 1:30-1:50) when the candidate was asked to turn the head "
                         "left and right, look up and pass a hand across the face; may be repeated")
@@ -114,7 +117,8 @@ def _options_from_args(args: argparse.Namespace):
                                  match_threshold=args.match_threshold),
         lip_sync=LipSyncOptions(enabled=not (args.no_speech or args.no_lip_sync),
                                 offset_threshold_s=args.av_offset_threshold / 1000.0),
-        liveness=LivenessOptions(enabled=not args.no_liveness, challenges=tuple(args.challenge)),
+        liveness=LivenessOptions(enabled=not args.no_liveness, challenges=tuple(args.challenge),
+                                 full_rate=args.liveness_full_rate),
         conversation=ConversationOptions(enabled=not args.no_turns, voices_expected=args.voices),
         profile=str(args.profile) if args.profile else "")
 

@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from interview_guard.candidates.template import TemplateRound
 
 DEVICES = ("auto", "cpu", "cuda")
+FULL_RATE_FPS = 30.0  # the most frames per second any full-rate check looks at
 
 
 @dataclass(frozen=True)
@@ -153,7 +154,7 @@ class LipSyncOptions:
     """
 
     enabled: bool = True
-    fps: float = 30.0
+    fps: float = FULL_RATE_FPS
     window_s: float = 4.0
     hop_s: float = 1.0
     min_window_s: float = 2.5
@@ -189,6 +190,8 @@ class LivenessOptions:
     challenge_on_request: live mode: the interviewer starts challenge windows from the page, so the
         check runs without windows known in advance.
     challenge_s: how long a challenge started from the page lasts.
+    full_rate: decode every frame for these checks even when lip-sync is off (lip-sync decodes them
+        anyway); the face's jitter against its head needs them and says "cannot judge" at 10 fps.
     """
 
     enabled: bool = True
@@ -208,6 +211,7 @@ class LivenessOptions:
     challenge_pitch: float = 15.0
     challenge_on_request: bool = False
     challenge_s: float = 12.0
+    full_rate: bool = False
 
 
 @dataclass(frozen=True)
@@ -320,8 +324,10 @@ class AnalysisOptions:
     def full_rate_fps(self) -> float:
         """Frames per second the face stage sees beyond the analysis rate (0: none). Lip motion needs the
         video's own rate; the pulse and blinks use those frames when lip-sync has them decoded anyway, and
-        the analysis rate otherwise (10 fps still resolves 42-180 bpm and most blinks)."""
-        return self.lip_sync.fps if self.lip_sync.enabled else 0.0
+        the analysis rate otherwise (10 fps still resolves 42-180 bpm and most blinks), unless asked to."""
+        if self.lip_sync.enabled:
+            return self.lip_sync.fps
+        return FULL_RATE_FPS if self.liveness.enabled and self.liveness.full_rate else 0.0
 
 
 def _require(ok: bool, message: str) -> None:

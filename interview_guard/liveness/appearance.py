@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from interview_guard.liveness.jitter import MotionPatches, cut_patches
+
 THUMB = 16  # thumbnails are THUMB x THUMB grey levels
 
 # MediaPipe Face Mesh regions (sets; their convex hulls are the regions). The cheeks and
@@ -43,6 +45,8 @@ class FaceAppearance:
     detail_ratio: log of the strongest gradients (90th percentile) around the eyes, brows and lips
         over those of the head around the face (hair, ears, collar): a face pasted from a smaller
         or blurrier source loses its fine detail, the head around it keeps the camera's.
+    motion: two small patches (eyes and nose; hair above the face) for following the face
+        against its head (liveness/jitter.py); None when the area above the face is out of the picture.
     """
 
     skin_rgb: np.ndarray
@@ -51,6 +55,7 @@ class FaceAppearance:
     luma: float
     edge_ratio: float = float("nan")  # NaN on the extra full-rate frames (only analysed frames need it)
     detail_ratio: float = float("nan")
+    motion: MotionPatches | None = None
 
 
 @dataclass(frozen=True)
@@ -101,7 +106,8 @@ def measure_face(image: np.ndarray, landmarks: np.ndarray, texture: bool = True)
     textured = texture and crop.size > 0
     return FaceAppearance(skin_rgb=skin, skin_px=min(sizes), thumb=_face_thumb(grey), luma=luma,
                           edge_ratio=_edge_ratio(grey.astype(np.float32), local) if textured else float("nan"),
-                          detail_ratio=_detail_ratio(image, xy) if textured else float("nan"))
+                          detail_ratio=_detail_ratio(image, xy) if textured else float("nan"),
+                          motion=cut_patches(image, xy))
 
 
 def _hull_mask(shape: tuple[int, ...], xy: np.ndarray, region: tuple[int, ...]) -> np.ndarray:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.manipulations import looped, still_photo_video, with_frozen_stretches
+from bench.manipulations import looped, still_photo_video, with_face_jitter, with_frozen_stretches
 from interview_guard.options import (AnalysisOptions, IdentityOptions, LipSyncOptions, LivenessOptions,
                                      SpeechOptions)
 from interview_guard.pipeline import analyze_recording
@@ -16,9 +16,10 @@ LIVENESS = {"no_pulse", "pulse_mismatch", "blink_anomaly", "frozen_video", "repl
             "face_swap_seam", "face_flicker"}
 
 
-def analyze(path: Path, challenges: tuple[tuple[float, float], ...] = ()) -> SessionSummary:
+def analyze(path: Path, challenges: tuple[tuple[float, float], ...] = (), full_rate: bool = False) -> SessionSummary:
     options = AnalysisOptions(speech=SpeechOptions(enabled=False), identity=IdentityOptions(enabled=False),
-                              lip_sync=LipSyncOptions(enabled=False), liveness=LivenessOptions(challenges=challenges))
+                              lip_sync=LipSyncOptions(enabled=False),
+                              liveness=LivenessOptions(challenges=challenges, full_rate=full_rate))
     return analyze_recording(path, options, progress=False)
 
 
@@ -45,6 +46,19 @@ def test_a_clip_played_three_times_is_a_replay_with_both_copies_as_evidence(clip
     assert abs(loops[0].measurements["lag_s"] - 5.0) < 0.2  # the clip's own length
     assert [e.note for e in loops[0].evidence] == ["the repeat", "the earlier copy"]
     assert summary.risk.level in ("review", "high")
+
+
+def test_a_face_jerking_against_its_head_is_flagged_and_the_real_face_is_not(clip: Path, ffmpeg: str,
+                                                                            tmp_path: Path) -> None:
+    real = analyze(clip, full_rate=True)
+    assert not found(real, "face_flicker")
+    jitter = [v for s in real.series if s.name == "face_jitter" for v in s.values if v is not None]
+    assert jitter and max(jitter) < 1.0, jitter  # % of the eye distance; judged at the full frame rate
+    jerky = analyze(with_face_jitter(clip, tmp_path, eye_fraction=0.02), full_rate=True)
+    flicker = found(jerky, "face_flicker")
+    assert flicker, [i.check for i in jerky.indicators]
+    assert flicker[0].measurements["jitter_eye_pct"] > 2.0
+    assert flicker[0].evidence[0].frame_times
 
 
 def test_frozen_stretches_are_found_where_they_are(clip: Path, ffmpeg: str, tmp_path: Path) -> None:
