@@ -38,12 +38,15 @@ MODES = {
     "default without liveness": {"speech": True, "identity": True, "lip_sync": True, "liveness": False},
     "no lip-sync": {"speech": True, "identity": True, "lip_sync": False, "liveness": True},
     "no lip-sync, no liveness": {"speech": True, "identity": True, "lip_sync": False, "liveness": False},
+    "no lip-sync, liveness at full rate": {"speech": True, "identity": True, "lip_sync": False, "liveness": True,
+                                           "liveness_full_rate": True},
     "faces + identity": {"speech": False, "identity": True, "lip_sync": False, "liveness": False},
     "faces only": {"speech": False, "identity": False, "lip_sync": False, "liveness": False},
 }
 # The cost of a check: the run with it against the run without it, both measured here.
 COSTS = (("liveness (lip-sync on)", "default (all checks)", "default without liveness"),
          ("liveness (lip-sync off)", "no lip-sync", "no lip-sync, no liveness"),
+         ("liveness at full rate (lip-sync off)", "no lip-sync, liveness at full rate", "no lip-sync, no liveness"),
          ("lip-sync", "default without liveness", "no lip-sync, no liveness"))
 
 
@@ -128,7 +131,8 @@ def child(mode: str, clip: str, repeat: int) -> None:
         t = time.perf_counter()
         options = AnalysisOptions(speech=speech, identity=identity,
                                   lip_sync=LipSyncOptions(enabled=MODES[mode]["lip_sync"]),
-                                  liveness=LivenessOptions(enabled=MODES[mode]["liveness"]))
+                                  liveness=LivenessOptions(enabled=MODES[mode]["liveness"],
+                                                           full_rate=MODES[mode].get("liveness_full_rate", False)))
         summary = analyze_recording(clip, options, progress=False).to_dict()
         runs.append({"wall": time.perf_counter() - t, "timings": summary["timings"],
                      "words": len(summary["transcript"]["text"].split()),

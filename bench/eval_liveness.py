@@ -4,9 +4,12 @@
 2. Manipulations made at run time in a temp folder (bench/manipulations.py), never stored:
    each real clip looped three times, the same with two frozen stretches, still photos turned into
    20 s videos with pans and zooms, and crude OpenCV face swaps (landmark warp + seamlessClone)
-   of one real speaker onto another. Caught / missed per case, and false alarms on the real clips.
+   of one real speaker onto another, and each real clip with its face re-placed 1 % of the eye
+   distance off every frame (a live swap's alignment noise). Caught / missed per case, and
+   false alarms on the real clips.
 3. The challenge on the face_motion clips (window = the whole clip) and on a frontal clip.
-Analysis runs faces and liveness only (no speech, identity or lip-sync), as any user can.
+Analysis runs faces and liveness only (no speech, identity or lip-sync), at the full frame rate
+(--liveness-full-rate, what lip-sync gives the default run), as any user can.
 """
 
 from __future__ import annotations
@@ -22,7 +25,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.tables import print_table  # noqa: E402
-from bench.manipulations import crude_face_swap, looped, still_photo_video, with_frozen_stretches  # noqa: E402
+from bench.manipulations import (crude_face_swap, looped, still_photo_video, with_face_jitter,  # noqa: E402
+                                 with_frozen_stretches)
 from interview_guard.analyzers.registry import ANALYZERS  # noqa: E402
 from interview_guard.options import (AnalysisOptions, IdentityOptions, LipSyncOptions,  # noqa: E402
                                      LivenessOptions, SpeechOptions)
@@ -35,7 +39,8 @@ Table = Callable[[list[str], list[list[Any]]], None]
 
 def options(challenges: tuple[tuple[float, float], ...] = ()) -> AnalysisOptions:
     return AnalysisOptions(speech=SpeechOptions(enabled=False), identity=IdentityOptions(enabled=False),
-                           lip_sync=LipSyncOptions(enabled=False), liveness=LivenessOptions(challenges=challenges))
+                           lip_sync=LipSyncOptions(enabled=False),
+                           liveness=LivenessOptions(challenges=challenges, full_rate=True))
 
 
 def analyze(path: Path, challenges: tuple[tuple[float, float], ...] = ()) -> dict[str, Any]:
@@ -72,8 +77,9 @@ def labelled_table(media: Path, table: Table) -> dict[str, int]:
                 false_alarms[c] += 1
         rows.append([path.name, label, series_median(s, "heart_rate_bpm"), series_median(s, "pulse_snr_db"),
                      series_median(s, "face_detail_ratio"), series_median(s, "face_flicker"),
-                     ", ".join(sorted(found)) or "-"])
-    table(["clip", "label", "pulse bpm", "pulse SNR dB", "detail ratio", "flicker", "liveness checks raised"], rows)
+                     series_median(s, "face_jitter"), ", ".join(sorted(found)) or "-"])
+    table(["clip", "label", "pulse bpm", "pulse SNR dB", "detail ratio", "flicker", "jitter %",
+           "liveness checks raised"], rows)
     print(f"real clips: {reals}; false alarms per check: "
           + ", ".join(f"{c} {n}" for c, n in false_alarms.items()) + "\n")
     return {"reals": reals, **{f"fa_{c}": n for c, n in false_alarms.items()}}
@@ -100,6 +106,9 @@ def manipulation_cases(media: Path, tmp: Path, quick: bool) -> list[tuple[str, s
         source = real[(i + 1) % len(real)]
         cases.append(("face_swap_seam", f"{source.stem} onto {target.stem}",
                       lambda t=target, s=source: crude_face_swap(t, s, tmp)))
+    for clip in real:
+        cases.append(("face_flicker", f"{clip.stem} face re-placed 1 % off each frame",
+                      lambda c=clip: with_face_jitter(c, tmp, eye_fraction=0.01)))
     return cases
 
 
@@ -111,8 +120,9 @@ def manipulation_table(media: Path, tmp: Path, table: Table, quick: bool) -> dic
         hit = kind in found
         caught, total = rates.get(kind, (0, 0))
         rates[kind] = (caught + hit, total + 1)
-        rows.append([kind, name, "CAUGHT" if hit else "missed", ", ".join(sorted(found)) or "-"])
-    table(["made to trigger", "case", "result", "liveness checks raised"], rows)
+        rows.append([kind, name, "CAUGHT" if hit else "missed", series_median(s, "face_detail_ratio"),
+                     series_median(s, "face_jitter"), ", ".join(sorted(found)) or "-"])
+    table(["made to trigger", "case", "result", "detail ratio", "jitter %", "liveness checks raised"], rows)
     print("caught: " + ", ".join(f"{k} {c}/{n}" for k, (c, n) in rates.items()) + "\n")
     return rates
 

@@ -13,6 +13,7 @@ from bench.manipulations import (
     crude_face_swap,
     looped,
     still_photo_video,
+    with_face_jitter,
     with_frozen_stretches,
     with_synthetic_pulse,
 )
@@ -153,6 +154,28 @@ def test_crude_face_swap_changes_the_face_only(media_dir: Path, tmp_path: Path,
                    (slice(-48, None), slice(0, 48)), (slice(-48, None), slice(-48, None))]
         for rows, cols in corners:
             assert _mad(frames[k][rows, cols], original[k][rows, cols]) < 5.0  # re-encoding only
+
+
+def test_face_jitter_moves_the_face_by_the_asked_amount_and_nothing_else(media_dir: Path, tmp_path: Path,
+                                                                         runner: FaceLandmarkerRunner) -> None:
+    import cv2
+
+    out = with_face_jitter(media_dir / SWALWELL, tmp_path, eye_fraction=0.03, max_seconds=1.0)
+    frames, _ = _decode(out)
+    original, _ = _decode(media_dir / SWALWELL)
+    shifts, eyes = [], []
+    for k in range(0, len(frames), 2):
+        faces = runner.detect_image(original[k])
+        assert faces, f"no face in frame {k} of {SWALWELL}"
+        pts = faces[0].landmarks[:, :2] * (original[k].shape[1], original[k].shape[0])
+        eyes.append(float(np.linalg.norm(pts[33] - pts[263])))
+        x0, y0, x1, y1 = _face_box(runner, original[k])
+        a, b = (cv2.cvtColor(f[y0:y1, x0:x1], cv2.COLOR_RGB2GRAY).astype(np.float32) for f in (original[k], frames[k]))
+        (dx, dy), _ = cv2.phaseCorrelate(a, b)
+        shifts += [dx, dy]
+        assert _mad(frames[k][:48, :48], original[k][:48, :48]) < 5.0  # the background stays
+    # a random shift of 3 % of the eye distance per axis, measured back from the pixels
+    assert 0.5 < float(np.std(shifts)) / (0.03 * float(np.mean(eyes))) < 1.5
 
 
 # ---------------------------------------------------------------- synthetic pulse

@@ -98,10 +98,10 @@ def measure_face(image: np.ndarray, landmarks: np.ndarray, texture: bool = True)
     grey = cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY) if crop.size else np.zeros((1, 1), np.uint8)
     masks = [_hull_mask(grey.shape, local, region) for region in (FOREHEAD, RIGHT_CHEEK, LEFT_CHEEK)]
     skin = np.full((3, 3), np.nan, dtype=np.float32)
-    sizes = [int(m.sum()) for m in masks]
+    sizes = [cv2.countNonZero(m) for m in masks]
     for i, m in enumerate(masks):
         if sizes[i] >= _MIN_REGION_PX:
-            skin[i] = crop[m].mean(axis=0)
+            skin[i] = cv2.mean(crop, mask=m)[:3]  # (numpy's boolean indexing took most of this function's time)
     luma = float(np.nanmean(skin @ np.array([0.299, 0.587, 0.114], np.float32))) if np.isfinite(skin).any() else 0.0
     textured = texture and crop.size > 0
     return FaceAppearance(skin_rgb=skin, skin_px=min(sizes), thumb=_face_thumb(grey), luma=luma,
@@ -111,10 +111,11 @@ def measure_face(image: np.ndarray, landmarks: np.ndarray, texture: bool = True)
 
 
 def _hull_mask(shape: tuple[int, ...], xy: np.ndarray, region: tuple[int, ...]) -> np.ndarray:
+    """uint8 mask (1 inside) of the region's convex hull: what cv2.mean and countNonZero take."""
     mask = np.zeros(shape[:2], np.uint8)
     hull = cv2.convexHull(np.round(xy[list(region)]).astype(np.int32))
     cv2.fillConvexPoly(mask, hull, 1)
-    return mask.astype(bool)
+    return mask
 
 
 def _face_thumb(grey: np.ndarray) -> np.ndarray:

@@ -15,12 +15,13 @@ minus the head's is what the head motion does not explain; its frame-to-frame je
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import cv2
 import numpy as np
 
 GRID = 8  # patch boxes snap to this many pixels
-_MAX_SIDE = 160  # longer patches are cut to this (the centre), pixels
+_MAX_SIDE = 128  # longer patches are cut to this (the centre), pixels
 EYES_AND_NOSE = (70, 105, 107, 336, 334, 300, 33, 133, 159, 145, 263, 362, 386, 374, 168, 6, 1, 4, 98, 327)
 _LEFT_EYE_OUTER, _RIGHT_EYE_OUTER = 33, 263
 _MIN_RESPONSE = 0.2  # phase correlation peaks lower than this are texture too flat to follow
@@ -96,9 +97,13 @@ def _content_shift(a: np.ndarray, box_a: tuple[int, int, int, int], b: np.ndarra
         return None
     a = a[y0 - box_a[1]:y1 - box_a[1], x0 - box_a[0]:x1 - box_a[0]]
     b = b[y0 - box_b[1]:y1 - box_b[1], x0 - box_b[0]:x1 - box_b[0]]
-    window = cv2.createHanningWindow((a.shape[1], a.shape[0]), cv2.CV_32F)
-    (dx, dy), response = cv2.phaseCorrelate(a.astype(np.float32), b.astype(np.float32), window)
+    (dx, dy), response = cv2.phaseCorrelate(a.astype(np.float32), b.astype(np.float32), _window(a.shape))
     return np.array([dx, dy]) if response >= _MIN_RESPONSE else None
+
+
+@lru_cache(maxsize=64)
+def _window(shape: tuple[int, ...]) -> np.ndarray:
+    return cv2.createHanningWindow((shape[1], shape[0]), cv2.CV_32F)
 
 
 def jerk(before: np.ndarray, now: np.ndarray, after: np.ndarray) -> float:

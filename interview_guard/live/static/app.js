@@ -10,7 +10,7 @@ const LABELS = {
   low_sync: "Voice from this mouth", speech_mouth_still: "Voice while mouth still",
   mouth_moving_silent: "Mouth moves, no voice", no_pulse: "Pulse", pulse_mismatch: "Pulse regions",
   blink_anomaly: "Blinks", replay_loop: "Replay / loop", frozen_video: "Frozen video", still_image: "Still image",
-  face_swap_seam: "Face-swap seam", face_flicker: "Face flicker", challenge: "Challenge",
+  face_swap_seam: "Face-swap seam", face_flicker: "Face flicker or jitter", challenge: "Challenge",
   claim_contradiction: "Claims vs profile", answer_latency: "Answer latency", second_voice: "Second voice",
   read_aloud: "Read-aloud cadence",
   reading_gaze: "Reading gaze", language_switch: "Language switch", speech_without_face: "Speech without face",
