@@ -69,7 +69,7 @@ class FaceSwapAnalyzer(LivenessAnalyzer):
         self.windows: list[SwapWindow] = []
         self._runs = WindowRuns(self.checks, _SUSTAIN)
         self._last: tuple[float, int, MotionPatches] | None = None
-        self._shifts: list[tuple[float, np.ndarray]] = []  # the last two unexplained shifts
+        self._shifts: list[tuple[float, np.ndarray]] = []  # (time step, unexplained shift) of the last 3 frame pairs
 
     def on_faces(self, frame: FaceFrame) -> list[Indicator]:
         out: list[Indicator] = []
