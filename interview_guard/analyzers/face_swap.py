@@ -34,7 +34,7 @@ _MAX_YAW = 25.0
 JITTER_LIMIT = 0.01  # median jerk of the face against its head, eye distances per frame
 _MAX_MOTION = 0.01  # face widths per frame: faster heads change shading too much to judge flicker
 _MAX_HEAD_STEP = 0.05  # eye distances per frame: a faster head blurs the patches
-_MAX_STEP_S = 0.05  # jitter needs the full frame rate (>= 20 fps): slower, real head motion stops being smooth
+_MAX_STEP_S = 0.07  # jitter needs >= 15 fps (live lip-sync's rate): slower, real head motion stops being smooth
 _MIN_JITTER_SAMPLES = 10
 _SUSTAIN = 2
 
