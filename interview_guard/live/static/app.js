@@ -223,6 +223,12 @@ function waitForIce(pc) {
   });
 }
 
+function consentText() {
+  // Who recorded the candidate's consent and how; empty when not given (then nothing is kept).
+  if (!$("consent").checked) return "";
+  return `${$("consent-by").value.trim() || "the interviewer"}, on the live page`;
+}
+
 async function start() {
   showError(""); $("start").disabled = true; setState("starting…");
   try {
@@ -246,7 +252,7 @@ async function start() {
     await waitForIce(pc);
     const body = { sdp: pc.localDescription.sdp, type: pc.localDescription.type,
       candidate: $("candidate").value, reference: await fileField($("reference")),
-      profile: await fileField($("profile")) };
+      profile: await fileField($("profile")), consent: consentText() };
     const res = await fetch("/offer", { method: "POST", headers: { "Content-Type": "application/json" },
       body: JSON.stringify(body) });
     const answer = await res.json();
