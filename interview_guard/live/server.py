@@ -213,9 +213,7 @@ class LiveAgent:
         return web.json_response({"session": session.id, "ended": True, "error": session.error or None})
 
     async def mark_follow_up(self, request: web.Request) -> web.Response:
-        session = self.sessions.get(request.match_info["id"])
-        if session is None:
-            return _error(404, f"no live session {request.match_info['id']} in this run")
+        session = self._session(request)
         try:
             state = (await request.json())["state"]
         except (json.JSONDecodeError, KeyError, TypeError, IndexError):
@@ -271,9 +269,11 @@ class LiveAgent:
         return web.FileResponse(path)
 
     def _session(self, request: web.Request) -> LiveSession:
+        """The live session the URL names; else a 404 with the JSON {error} every live endpoint answers."""
         session = self.sessions.get(request.match_info["id"])
         if session is None:
-            raise web.HTTPNotFound(text=f"no live session {request.match_info['id']} in this run")
+            raise web.HTTPNotFound(text=json.dumps({"error": f"no live session {request.match_info['id']} in this run"}),
+                                   content_type="application/json")
         return session
 
     async def shutdown(self, app: web.Application) -> None:

@@ -90,3 +90,12 @@ def test_a_step_back_and_a_mark_after_the_summary_are_refused(tmp_path: Path) ->
         assert r.status == 409 and "session has ended" in (await r.json())["error"]
 
     with_client(tmp_path, check)
+
+
+def test_every_live_endpoint_answers_an_unknown_session_with_json(tmp_path: Path) -> None:
+    async def check(client: TestClient, session: LiveSession, fid: str) -> None:
+        for url in ("/sessions/other/stop", f"/sessions/other/follow-ups/{fid}"):
+            r = await client.post(url, json={"state": "asked"})
+            assert r.status == 404 and (await r.json())["error"] == "no live session other in this run", url
+
+    with_client(tmp_path, check)
