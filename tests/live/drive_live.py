@@ -3,6 +3,7 @@ aiortc client or from headless Chromium (the real page), and writes what came ba
 
 python -m tests.live.drive_live aiortc --clip CLIP --seconds S --out DIR
 python -m tests.live.drive_live chromium --video X.y4m --audio X.wav --seconds S --out DIR
+    [--profile FILE] [--consent-by TEXT]   (uploads the profile; ticks the consent box and says who recorded it)
 """
 
 from __future__ import annotations
@@ -74,7 +75,8 @@ async def aiortc_client(clip: str, seconds: float, out: Path) -> dict:
     return {"session": answer["session"], "messages": messages}
 
 
-async def chromium_page(video: str, audio: str, seconds: float, out: Path, challenge_at: float | None) -> dict:
+async def chromium_page(video: str, audio: str, seconds: float, out: Path, challenge_at: float | None,
+                        profile: str = "", consent_by: str = "") -> dict:
     from playwright.async_api import async_playwright
 
     args = ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
@@ -90,6 +92,11 @@ async def chromium_page(video: str, audio: str, seconds: float, out: Path, chall
         await page.goto(f"http://127.0.0.1:{PORT}/")
         await page.select_option("#source", "camera")
         await page.fill("#candidate", "Test Candidate")
+        if profile:
+            await page.set_input_files("#profile", profile)
+        if consent_by:
+            await page.check("#consent")
+            await page.fill("#consent-by", consent_by)
         await page.click("#start")
         started = time.monotonic()
         prompts = ""
@@ -125,6 +132,8 @@ def main() -> int:
     p.add_argument("--seconds", type=float, default=20.0)
     p.add_argument("--out", type=Path, required=True)
     p.add_argument("--challenge-at", type=float, default=None, help="press the challenge button after S seconds")
+    p.add_argument("--profile", default="", help="a profile file to upload on the page")
+    p.add_argument("--consent-by", default="", help="tick the consent box; who recorded the consent")
     args = p.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     agent = start_agent(args.out)
@@ -133,7 +142,8 @@ def main() -> int:
         if args.mode == "aiortc":
             result = asyncio.run(aiortc_client(args.clip, args.seconds, args.out))
         else:
-            result = asyncio.run(chromium_page(args.video, args.audio, args.seconds, args.out, args.challenge_at))
+            result = asyncio.run(chromium_page(args.video, args.audio, args.seconds, args.out, args.challenge_at,
+                                               args.profile, args.consent_by))
     finally:
         agent.terminate()
         try:

@@ -10,11 +10,13 @@ from __future__ import annotations
 import importlib.util
 import json
 import shutil
+import sqlite3
 import sys
 from pathlib import Path
 
 import pytest
 
+from interview_guard.candidates.cipher import new_key
 from tests.conftest import REPO, run_ffmpeg
 from tests.live.netns import require_netns, run_in_netns
 
@@ -119,10 +121,16 @@ def test_chromium_page_shows_green_face_tiles_and_transcript(fake_devices: dict[
 
 
 def test_chromium_page_with_late_audio_turns_lip_sync_red(fake_devices: dict[str, Path], tmp_path: Path,
-                                                          artifacts_dir: Path) -> None:
+                                                          artifacts_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _chromium_ready()
+    # This run also uploads a profile and ticks the page's consent box: the candidate's consent and a first
+    # identity template round must reach the store.
+    monkeypatch.setenv("IG_TEMPLATE_KEY", new_key())
+    profile = tmp_path / "dana.json"
+    profile.write_text(json.dumps({"basics": {"name": "Dana Candidate", "email": "dana@example.org"}}))
     result = _drive("chromium", tmp_path, "--video", str(fake_devices["video"]), "--audio",
-                    str(fake_devices["late"]), "--seconds", "26")
+                    str(fake_devices["late"]), "--seconds", "26", "--profile", str(profile),
+                    "--consent-by", "Interviewer Kim, asked on the call")
     shutil.copy(tmp_path / "live_page.png", artifacts_dir / "live_page_audio_late.png")
     lip = _levels(result, "av_offset")
     judged = [level for level in lip if level != "unknown"]
@@ -130,3 +138,9 @@ def test_chromium_page_with_late_audio_turns_lip_sync_red(fake_devices: dict[str
     # One span, or two when a stall under load split it; every one measures the planted delay.
     offsets = [i["measurements"]["offset_ms"] for i in _summary(tmp_path)["indicators"] if i["check"] == "av_offset"]
     assert offsets and all(400 <= ms <= 700 for ms in offsets), offsets  # 500 ms planted + the clip's own +80
+    continuity = _summary(tmp_path)["candidate_continuity"]
+    assert continuity["status"] == "first_round" and continuity["template_kept_as_round"] == 1, continuity
+    with sqlite3.connect(tmp_path / "data" / "interview-guard.db") as db:
+        (consent_by,) = db.execute("SELECT consent_by FROM candidates WHERE consent_at IS NOT NULL").fetchone()
+        assert consent_by == "Interviewer Kim, asked on the call, on the live page"
+        assert db.execute("SELECT count(*) FROM identity_templates").fetchone() == (1,)
