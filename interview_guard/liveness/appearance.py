@@ -2,9 +2,10 @@
 
 The analyzers never see images: per frame they get a FramePicture (a tiny grey thumbnail
 and the light level around the faces) and per face a FaceAppearance (mean skin colour of
-three regions for the pulse, a face thumbnail for loops and occlusion, and on analysed frames the
-detail and outline-edge statistics for seams). A few kilobytes per frame,
-so queues and histories stay small.
+three regions for the pulse, a face thumbnail for loops and occlusion, two small grey patches
+for the face's jitter against its head (only the analyzer's last frame keeps them), and on
+analysed frames the detail and outline-edge statistics for seams). At most a few tens of
+kilobytes per face and frame, so queues and histories stay small.
 """
 
 from __future__ import annotations
