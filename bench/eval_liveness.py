@@ -76,8 +76,8 @@ def labelled_table(media: Path, table: Table) -> dict[str, int]:
             for c in found:
                 false_alarms[c] += 1
         rows.append([path.name, label, series_median(s, "heart_rate_bpm"), series_median(s, "pulse_snr_db"),
-                     series_median(s, "blinks_per_minute"), series_median(s, "face_detail_ratio"), series_median(s, "face_flicker"),
-                     series_median(s, "face_jitter"), ", ".join(sorted(found)) or "-"])
+                     series_median(s, "blinks_per_minute"), series_median(s, "face_detail_ratio"),
+                     series_median(s, "face_flicker"), series_median(s, "face_jitter"), ", ".join(sorted(found)) or "-"])
     table(["clip", "label", "pulse bpm", "pulse SNR dB", "blinks/min", "detail ratio", "flicker", "jitter %",
            "liveness checks raised"], rows)
     print(f"real clips: {reals}; false alarms per check: "

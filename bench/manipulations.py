@@ -25,6 +25,7 @@ import cv2
 import numpy as np
 
 from interview_guard.faces.landmarker import FaceLandmarkerRunner
+from interview_guard.liveness.motion import eye_distance
 from interview_guard.options import FaceOptions
 
 MAX_SIDE = 640
@@ -426,7 +427,7 @@ def with_face_jitter(clip: Path, out_dir: Path, eye_fraction: float = 0.02, max_
             faces = runner.detect_image(frame)
             if faces:
                 pts = _pixels(faces[0].landmarks, info.size)
-                eye = float(np.linalg.norm(pts[33] - pts[263]))
+                eye = eye_distance(pts)
                 dx, dy = rng.normal(0.0, eye_fraction * eye, 2)
                 moved = cv2.warpAffine(frame, np.float32([[1, 0, dx], [0, 1, dy]]), info.size,
                                        flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)

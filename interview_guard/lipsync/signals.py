@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from interview_guard.faces.core import JAW_OPEN, FaceFrame, FaceObservation
+from interview_guard.liveness.motion import eye_distance
 from interview_guard.media.core import AUDIO_RATE
 
 ENVELOPE_RATE = 100  # envelope values per second
@@ -30,7 +31,7 @@ def mouth_opening(face: FaceObservation, frame_size: tuple[int, int]) -> float |
     if abs(face.pose.yaw) > _MAX_YAW or abs(face.pose.pitch) > _MAX_PITCH or face.in_frame < _MIN_IN_FRAME:
         return None
     xy = face.landmarks[:, :2] * np.asarray(frame_size, dtype=np.float32)
-    eyes = float(np.linalg.norm(xy[33] - xy[263]))
+    eyes = eye_distance(xy)
     if eyes < 8.0:  # a face this small has no readable lips
         return None
     gap = float(np.linalg.norm(xy[13] - xy[14])) / eyes

@@ -20,10 +20,11 @@ from functools import lru_cache
 import cv2
 import numpy as np
 
+from interview_guard.liveness.motion import eye_distance
+
 GRID = 8  # patch boxes snap to this many pixels
 _MAX_SIDE = 128  # longer patches are cut to this (the centre), pixels
 EYES_AND_NOSE = (70, 105, 107, 336, 334, 300, 33, 133, 159, 145, 263, 362, 386, 374, 168, 6, 1, 4, 98, 327)
-_LEFT_EYE_OUTER, _RIGHT_EYE_OUTER = 33, 263
 _MIN_RESPONSE = 0.2  # phase correlation peaks lower than this are texture too flat to follow
 
 
@@ -50,7 +51,7 @@ def cut_patches(image: np.ndarray, xy: np.ndarray) -> MotionPatches | None:
     x0, y0 = xy[:468].min(axis=0)
     x1, y1 = xy[:468].max(axis=0)
     fw, fh = x1 - x0, y1 - y0
-    eye_px = float(np.linalg.norm(xy[_LEFT_EYE_OUTER] - xy[_RIGHT_EYE_OUTER]))
+    eye_px = eye_distance(xy)
     if eye_px < 20:
         return None
     ex0, ey0 = xy[list(EYES_AND_NOSE)].min(axis=0)

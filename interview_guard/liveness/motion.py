@@ -7,6 +7,12 @@ import numpy as np
 _LEFT_EYE_OUTER, _RIGHT_EYE_OUTER = 33, 263
 
 
+def eye_distance(xy: np.ndarray) -> float:
+    """Distance between the outer eye corners of (N >= 468, 2) mesh landmarks, in their units: the face's
+    own scale, which turning the head changes less than the box does."""
+    return float(np.linalg.norm(xy[_LEFT_EYE_OUTER] - xy[_RIGHT_EYE_OUTER]))
+
+
 def nonrigid_residual(reference: np.ndarray, current: np.ndarray, size: tuple[int, int]) -> float:
     """RMS landmark distance, in eye distances, left after the best similarity transform
     (shift, rotation, scale) maps `current` onto `reference`. A photo that pans and zooms
@@ -24,5 +30,5 @@ def nonrigid_residual(reference: np.ndarray, current: np.ndarray, size: tuple[in
     rotation = u @ np.diag([1.0, d]) @ vt
     fitted = (b_n @ rotation) * (s[0] + d * s[1])
     rms = float(np.sqrt(((fitted - a_n) ** 2).sum(axis=1).mean())) * norm_a
-    eyes = float(np.linalg.norm(a[_LEFT_EYE_OUTER] - a[_RIGHT_EYE_OUTER]))
+    eyes = eye_distance(a)
     return rms / eyes if eyes > 1e-6 else float("nan")
