@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -44,7 +45,20 @@ def _build_parser() -> argparse.ArgumentParser:
                        description="List every model in the manifest: where it was found and whether its sha256 matches.")
     m.add_argument("--json", action="store_true", help="print a JSON array instead of a table")
     m.add_argument("--no-verify", action="store_true", help="check sizes only (skip sha256)")
+    _accept_debug_everywhere(p)
     return p
+
+
+def _accept_debug_everywhere(parser: argparse.ArgumentParser) -> None:
+    """--debug after the command (`analyze x --debug`) as well as before it, at every level."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                if "--debug" not in sub._option_string_actions:
+                    # SUPPRESS: an absent flag here leaves the top level's value alone
+                    sub.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                                     help="show debug logs and full tracebacks")
+                _accept_debug_everywhere(sub)
 
 
 def _add_analyze(sub: argparse._SubParsersAction) -> None:
@@ -230,6 +244,17 @@ def _cmd_models(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        try:
+            return _run(argv)
+        finally:  # also after --help's SystemExit: a reader that closed early fails here, not at exit
+            sys.stdout.flush()
+    except BrokenPipeError:  # `interview-guard ... | head`: the reader had what it wanted
+        _quiet_stdout()
+        return 141  # as a shell reports a command ended by SIGPIPE
+
+
+def _run(argv: list[str] | None) -> int:
     args = _build_parser().parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
@@ -246,3 +271,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interview-guard: interrupted; nothing was written", file=sys.stderr)
         return 130
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's last flush does not raise again (Python docs, SIGPIPE)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())

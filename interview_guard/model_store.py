@@ -8,7 +8,6 @@ carries it. Whisper base ships as two parts that are joined once into the cache.
 from __future__ import annotations
 
 import functools
-import hashlib
 import importlib.util
 import json
 import logging
@@ -21,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from interview_guard.errors import ModelError
+from interview_guard.files import file_sha256
 
 logger = logging.getLogger(__name__)
 
@@ -238,11 +238,7 @@ def _sha256_cached(path: Path) -> str:
         stamps = {}
     if key in stamps:
         return stamps[key]
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    stamps[key] = h.hexdigest()
+    stamps[key] = file_sha256(path)
     try:
         stamp_file.parent.mkdir(parents=True, exist_ok=True)
         tmp = stamp_file.with_suffix(f".{os.getpid()}.tmp")

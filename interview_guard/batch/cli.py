@@ -49,7 +49,7 @@ def add_batch_parser(sub: argparse._SubParsersAction) -> None:
 
 def run_batch_command(args: argparse.Namespace) -> int:
     from interview_guard.batch.inputs import collect_recordings
-    from interview_guard.batch.runner import run_batch
+    from interview_guard.batch.runner import failure_line, run_batch
     from interview_guard.batch.worker import FileJob
     from interview_guard.cli import _options_from_args
     from interview_guard.config import load_config
@@ -77,7 +77,7 @@ def run_batch_command(args: argparse.Namespace) -> int:
     print(f"{done} analysed, {sum(r.status == 'skipped' for r in results)} skipped (already analysed), "
           f"{len(failed)} failed", file=sys.stderr)
     for r in failed:
-        print(f"  FAILED {r.path}: {r.error}", file=sys.stderr)
+        print(f"  {failure_line(r)}", file=sys.stderr)
     return 1 if failed else 0
 
 

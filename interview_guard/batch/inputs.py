@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import glob
-import hashlib
 from pathlib import Path
 
 from interview_guard.errors import UserError
@@ -49,10 +48,3 @@ def _from_list(path: Path) -> list[Path]:
         files.append(item)
     return files
 
-
-def file_sha256(path: Path, chunk: int = 1 << 20) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        while block := f.read(chunk):
-            digest.update(block)
-    return digest.hexdigest()

@@ -54,10 +54,18 @@ def _with_attempts(result: FileResult, attempts: int) -> str:
     return f"{result.error} (after {attempts} attempts)" if result.status == "failed" and attempts > 1 else result.error
 
 
+def failure_line(r: FileResult) -> str:
+    """'FAILED  name: why', naming the file once: most errors already start with its path."""
+    name = Path(r.path).name
+    head, sep, rest = r.error.partition(": ")
+    error = rest if sep and Path(head).name == name else r.error
+    return f"FAILED  {name}: {error}"
+
+
 def _status_line(r: FileResult) -> str:
     name = Path(r.path).name
     if r.status == "failed":
-        return f"FAILED  {name}: {r.error}"
+        return failure_line(r)
     verb = "skipped (already analysed)" if r.status == "skipped" else f"done in {r.seconds:.0f} s"
     return f"{r.status.upper():7} {name}: risk {r.risk_level}, {r.indicators} indicator(s); {verb}"
 

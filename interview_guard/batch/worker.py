@@ -11,9 +11,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from interview_guard.batch.inputs import file_sha256
 from interview_guard.config import load_config
 from interview_guard.errors import UserError
+from interview_guard.files import file_sha256
 from interview_guard.options import AnalysisOptions
 from interview_guard.outputs import evidence_frames
 from interview_guard.store import open_store

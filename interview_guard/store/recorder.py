@@ -16,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 
 from interview_guard.analyzers.core import Indicator
+from interview_guard.files import file_sha256
 from interview_guard.options import AnalysisOptions
 from interview_guard.speech.core import TranscriptSegment
 from interview_guard.store.store import Store, utc_now
@@ -100,8 +101,9 @@ def analyze_into_store(store: Store, path: Path, options: AnalysisOptions, progr
 
     def begin(_info) -> None:
         nonlocal recorder
+        # Hashed once the file opened as media: analyze-batch skips a recording `analyze` already stored.
         recorder = SessionRecorder.begin(store, session_id, "recording", path.name, str(path.resolve()),
-                                         options.profile, content_hash=content_hash,
+                                         options.profile, content_hash=content_hash or file_sha256(path),
                                          candidate_id=options.continuity.candidate_id,
                                          consent_by=options.continuity.consent_by)
 

@@ -1,0 +1,65 @@
+"""What every command does with its output and flags, without running an analysis: --debug after the
+command, a reader that closes early, and how a failed batch file is named."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from interview_guard.batch.runner import failure_line
+from interview_guard.batch.worker import FileResult
+from interview_guard.cli import _build_parser, main
+from interview_guard.config import load_config
+from interview_guard.store import open_store
+
+
+@pytest.mark.parametrize("argv", [
+    ["analyze", "x.mp4", "--debug"],
+    ["check-profile", "p.json", "--debug"],
+    ["sessions", "list", "--debug"],
+    ["sessions", "--debug", "audit"],
+    ["analyze-batch", "folder", "--debug"],
+    ["--debug", "analyze", "x.mp4"],
+])
+def test_debug_is_accepted_where_users_type_it(argv: list[str]) -> None:
+    assert _build_parser().parse_args(argv).debug is True
+
+
+def test_without_debug_the_flag_is_off() -> None:
+    assert _build_parser().parse_args(["analyze", "x.mp4"]).debug is False
+
+
+def test_debug_after_the_command_shows_the_traceback(tmp_path: Path) -> None:
+    with pytest.raises(Exception, match="no such file"):
+        main(["check-profile", str(tmp_path / "missing.json"), "--debug"])
+
+
+@pytest.mark.parametrize("command", [["sessions", "audit"], ["models", "--no-verify"]])
+def test_a_reader_that_closes_early_ends_the_command_quietly(command: list[str], data_dir: Path) -> None:
+    with open_store(load_config(data_dir)) as store:
+        for i in range(50):
+            store.audit("tester", "note", None, f"entry {i}")
+    # The reader is gone before the first write (as `| head` is once it has its lines): every write fails.
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        proc = subprocess.run([sys.executable, "-m", "interview_guard", *command], stdout=write_end,
+                              stderr=subprocess.PIPE, text=True, timeout=120)
+    finally:
+        os.close(write_end)
+    assert proc.returncode == 141
+    assert "Traceback" not in proc.stderr and "BrokenPipeError" not in proc.stderr, proc.stderr
+
+
+@pytest.mark.parametrize("error", [
+    "/data/in/corrupt.mp4: not a readable audio/video file",
+    "corrupt.mp4: not a readable audio/video file",
+    "not a readable audio/video file",
+])
+def test_a_failed_file_is_named_once(error: str) -> None:
+    line = failure_line(FileResult("/data/in/corrupt.mp4", "failed", error=error))
+    assert line == "FAILED  corrupt.mp4: not a readable audio/video file"
