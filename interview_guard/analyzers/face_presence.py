@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+from collections import deque
+from dataclasses import dataclass, field
+
+import numpy as np
+
 from interview_guard.analyzers.core import Analyzer, CheckStatus, Indicator
 from interview_guard.analyzers.spans import Span, SpanBuilder, clamp01, span_evidence
-from interview_guard.faces.core import FaceFrame
+from interview_guard.faces.core import FaceFrame, FaceObservation
+from interview_guard.liveness.appearance import THUMB, FramePicture
 from interview_guard.options import AnalysisOptions
 
 _BLANK_DETAIL = 6.0  # grey-level standard deviation under which a frame shows nothing
+# "Steady": found in 80 % of the last 20 analysed frames (2 s at the default 10 fps). One early
+# detection in a clip where the detector mostly fails is not steady (a seated person found once).
+_STEADY_FRAMES, _STEADY_SHARE = 20, 0.8
+_SAME_PICTURE = 6.0  # mean grey-level change under which the face's part of the picture did not change
 
 
 class FacePresenceAnalyzer(Analyzer):
@@ -19,18 +29,26 @@ class FacePresenceAnalyzer(Analyzer):
         self._no_face = SpanBuilder(c.no_face_min_s)
         self._partly_out = SpanBuilder(c.partly_out_min_s)
         self._blank = 0  # frames of the open no-face span whose picture is blank
-        self._seen_face = False
         self._frames = 0
+        self._faces_found = 0
+        self._recent: deque[bool] = deque(maxlen=_STEADY_FRAMES)  # face found, per recent analysed frame
+        self._last_face: tuple[FaceObservation, FramePicture | None, tuple[int, int]] | None = None
+        self._gap: _GapContext | None = None  # what was known when the open no-face span began
 
     def on_faces(self, frame: FaceFrame) -> list[Indicator]:
         out = []
         self._frames += 1
-        self._seen_face |= frame.count > 0
-        if frame.count == 0:
-            self._blank = (self._blank if self._no_face.is_open else 0) + (frame.picture_detail < _BLANK_DETAIL)
-        span = self._no_face.update(frame.t, frame.count == 0, frame.frame_index)
+        missing = frame.count == 0
+        if missing:
+            if not self._no_face.is_open:
+                self._gap = _GapContext(self._steady(), *self._last_face_region())
+                self._blank = 0
+            self._blank += frame.picture_detail < _BLANK_DETAIL
+            self._gap.see(frame.picture)
+        span = self._no_face.update(frame.t, missing, frame.frame_index)
         if span:
             out.append(self._no_face_indicator(span))
+        self._remember(frame)
         largest = frame.largest
         cut_off = largest is not None and largest.in_frame < 1.0 - self.options.checks.partly_out_fraction
         span = self._partly_out.update(frame.t, cut_off, frame.frame_index)
@@ -41,7 +59,7 @@ class FacePresenceAnalyzer(Analyzer):
     def status(self, now: float) -> tuple[CheckStatus, ...]:
         if not self._frames:
             return (CheckStatus("no_face", "unknown", "no video frame analysed yet", now),)
-        return (self._no_face.status("no_face", now, "No face in view", "The face is in view"),
+        return (self._no_face.status("no_face", now, "No face found", "The face is in view"),
                 self._partly_out.status("face_partly_out", now, "The face is partly out of the picture",
                                         "The whole face is in the picture"))
 
@@ -53,25 +71,85 @@ class FacePresenceAnalyzer(Analyzer):
             out.append(_partly_out(span))
         return out
 
+    def _remember(self, frame: FaceFrame) -> None:
+        if frame.largest is not None:
+            self._faces_found += 1
+            self._last_face = (frame.largest, frame.picture, frame.frame_size)
+        self._recent.append(frame.count > 0)
+
+    def _steady(self) -> bool:
+        """The face was found in nearly every frame of the last few seconds: losing it now means something."""
+        return len(self._recent) == _STEADY_FRAMES and sum(self._recent) >= _STEADY_SHARE * _STEADY_FRAMES
+
+    def _last_face_region(self) -> tuple[tuple[slice, slice] | None, np.ndarray | None]:
+        """Where the face last was in the thumbnail, and those pixels, when it covers enough to compare."""
+        if self._last_face is None or self._last_face[1] is None:
+            return None, None
+        face, picture, size = self._last_face
+        cells = thumb_cells(face.box, size)
+        return (None, None) if cells is None else (cells, picture.thumb[cells].copy())
+
     def _no_face_indicator(self, span: Span) -> Indicator:
+        gap = self._gap or _GapContext(False, None, None)
         blank_share = self._blank / max(1, len(span.frames))
-        if blank_share > 0.5:
-            why, confidence = "the video went blank (black or a flat picture).", 0.95
-        elif self._seen_face:
-            why, confidence = "the candidate left the camera, turned fully away or covered it.", 0.8
-        else:
-            # The picture has content but no face was ever found: a small, distant or dim
-            # face the detector cannot see looks the same as an empty room.
-            why, confidence = ("no face was found anywhere in the recording although the picture is not blank: "
-                               "the face may be too small or too dark for the detector, so this is uncertain."), 0.4
+        why, confidence = self._why(blank_share, gap)
         return Indicator(
             check="no_face", start=round(span.start, 3), end=round(span.end, 3),
             # A few seconds away is worth a look; ten or more is a strong sign.
             score=round(clamp01(span.duration / 10.0), 3) or 0.1, confidence=confidence,
-            reason=f"No face was visible from {span.start:.1f} s to {span.end:.1f} s ({span.duration:.1f} s): {why}",
+            reason=f"No face was found from {span.start:.1f} s to {span.end:.1f} s ({span.duration:.1f} s): {why}",
             evidence=(span_evidence(span, "frames with no face found"),),
-            measurements={"duration_s": round(span.duration, 2), "blank_share": round(blank_share, 2)})
+            measurements={"duration_s": round(span.duration, 2), "blank_share": round(blank_share, 2),
+                          "face_found_share": round(self._faces_found / max(1, self._frames), 3),
+                          "steady_before": gap.steady_before,
+                          "picture_change": None if gap.change is None else round(gap.change, 1)})
 
+    def _why(self, blank_share: float, gap: "_GapContext") -> tuple[str, float]:
+        """The reason and confidence: 'left the camera' only when the evidence says so, never by default."""
+        found = f"a face was found in {self._faces_found} of {self._frames} analysed frames"
+        if blank_share > 0.5:
+            return "the video went blank (black or a flat picture).", 0.95
+        if not gap.steady_before:
+            return (f"the face could not be found although the picture is not blank ({found}): the face may be "
+                    "too small, too dark or too turned for the detector, so the detector, not the candidate, is "
+                    "the likely failure. Check the frames."), 0.3
+        if gap.change is None:
+            return ("the face had been found steadily until then; the candidate may have left the camera, turned "
+                    "away or covered it, or the detector lost the face. Check the frames."), 0.6
+        if gap.change < _SAME_PICTURE:
+            return ("the picture where the face had been stayed the same, so the face was probably still there "
+                    "and the detector lost it (too small, dark or turned). Check the frames."), 0.3
+        return ("the candidate left the camera, turned fully away or covered it: the face had been found "
+                "steadily until then and the picture where it was changed."), 0.8
+
+
+@dataclass
+class _GapContext:
+    """At the start of a no-face span: was the face steady before, and the picture where it last was;
+    `see` then measures how much that part of the picture changes during the span."""
+
+    steady_before: bool
+    cells: tuple[slice, slice] | None
+    region: np.ndarray | None
+    _changes: list[float] = field(default_factory=list)
+
+    def see(self, picture: FramePicture | None) -> None:
+        if self.cells is None or picture is None or len(self._changes) >= 400:
+            return
+        self._changes.append(float(np.abs(picture.thumb[self.cells] - self.region).mean()))
+
+    @property
+    def change(self) -> float | None:
+        """Median grey-level change of the face's part of the picture during the span (None: not measured)."""
+        return float(np.median(self._changes)) if self._changes else None
+
+
+def thumb_cells(box: tuple[float, float, float, float], size: tuple[int, int]) -> tuple[slice, slice] | None:
+    """The thumbnail cells a face box covers (None when under 2 x 2 cells: too few to compare)."""
+    w, h = size
+    x0, x1 = (int(np.clip(round(v / w * THUMB), 0, THUMB)) for v in (box[0], box[2]))
+    y0, y1 = (int(np.clip(round(v / h * THUMB), 0, THUMB)) for v in (box[1], box[3]))
+    return (slice(y0, y1), slice(x0, x1)) if x1 - x0 >= 2 and y1 - y0 >= 2 else None
 
 
 def _partly_out(span: Span) -> Indicator:

@@ -17,13 +17,15 @@ def face(t: float, track_id: int = 1, x: float = 0.5, size: float = 0.3, in_fram
                            blendshapes=np.zeros(52, np.float32), pose=HeadPose(0, 0, 0), in_frame=in_frame)
 
 
-def frames(duration: float, faces_at, fps: float = 10.0, detail_at=lambda t: 50.0) -> list[FaceFrame]:
-    """faces_at(t) -> list of FaceObservation for that time; detail_at(t) -> the picture's grey-level spread."""
+def frames(duration: float, faces_at, fps: float = 10.0, detail_at=lambda t: 50.0,
+           picture_at=lambda t: None) -> list[FaceFrame]:
+    """faces_at(t) -> list of FaceObservation for that time; detail_at(t) -> the picture's grey-level spread;
+    picture_at(t) -> the frame's reduced picture (a FramePicture, or None as with liveness off)."""
     out = []
     for k in range(int(round(duration * fps))):
         t = round(k / fps, 3)
         out.append(FaceFrame(t=t, frame_index=int(t * 25), frame_size=(640, 480), faces=tuple(faces_at(t)),
-                             picture_detail=detail_at(t)))
+                             picture_detail=detail_at(t), picture=picture_at(t)))
     return out
 
 

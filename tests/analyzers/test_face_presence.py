@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
+from interview_guard.analyzers.core import Indicator
 from interview_guard.analyzers.face_presence import FacePresenceAnalyzer
+from interview_guard.liveness.appearance import THUMB, FramePicture
 from interview_guard.options import AnalysisOptions
 from tests.analyzers.helpers import face, frames, run
 
@@ -40,13 +43,49 @@ def test_face_partly_out_of_frame() -> None:
     assert found[0].start == pytest.approx(2.0)
 
 
-def test_blank_picture_is_certain_and_a_never_found_face_is_doubtful() -> None:
-    blank = frames(10.0, lambda t: [] if 3.0 <= t < 6.0 else [face(t)], detail_at=lambda t: 1.0)
-    (certain,) = run(FacePresenceAnalyzer(AnalysisOptions()), blank)
-    assert certain.confidence > 0.9 and "blank" in certain.reason
-    left = frames(10.0, lambda t: [] if 3.0 <= t < 6.0 else [face(t)])
-    (away,) = run(FacePresenceAnalyzer(AnalysisOptions()), left)
-    assert 0.7 <= away.confidence < certain.confidence and "left the camera" in away.reason
-    never = frames(10.0, lambda t: [])
-    (doubt,) = run(FacePresenceAnalyzer(AnalysisOptions()), never)
-    assert doubt.confidence <= 0.5 and "too small or too dark" in doubt.reason
+def _picture(grey: float) -> FramePicture:
+    """A 16 x 16 thumbnail: the face's part (the helper's face covers the middle) at `grey`, the rest at 90."""
+    thumb = np.full((THUMB, THUMB), 90.0, np.float32)
+    thumb[5:11, 5:11] = grey
+    return FramePicture(thumb=thumb, background_luma=90.0)
+
+
+def _gap(**kwargs) -> Indicator:
+    (found,) = run(FacePresenceAnalyzer(AnalysisOptions()),
+                   frames(10.0, lambda t: [] if 3.0 <= t < 6.0 else [face(t)], **kwargs))
+    return found
+
+
+def test_a_blank_picture_is_certain() -> None:
+    blank = _gap(detail_at=lambda t: 1.0)
+    assert blank.confidence > 0.9 and "blank" in blank.reason
+
+
+def test_left_the_camera_only_when_the_picture_where_the_face_was_changed() -> None:
+    left = _gap(picture_at=lambda t: _picture(30.0 if 3.0 <= t < 6.0 else 160.0))
+    assert left.confidence == 0.8 and "left the camera" in left.reason
+    assert left.measurements["steady_before"] is True and left.measurements["picture_change"] > 100
+
+
+def test_an_unchanged_picture_means_the_detector_lost_the_face() -> None:
+    lost = _gap(picture_at=lambda t: _picture(160.0))
+    assert lost.confidence <= 0.3 and "left the camera" not in lost.reason and "detector lost" in lost.reason
+
+
+def test_without_pictures_the_reason_names_both_causes() -> None:
+    unknown = _gap()
+    assert 0.5 <= unknown.confidence < 0.8 and "or the detector lost the face" in unknown.reason
+
+
+def test_a_face_found_once_does_not_make_the_candidate_leave() -> None:
+    """The DFDC case: a seated person found in 1 of 100 frames; the rest is the detector's failure."""
+    ff = frames(10.0, lambda t: [face(t)] if t == 0.5 else [], picture_at=lambda t: _picture(160.0))
+    found = [i for i in run(FacePresenceAnalyzer(AnalysisOptions()), ff) if i.check == "no_face"]
+    assert found and all(i.confidence <= 0.3 for i in found)
+    assert all("left the camera" not in i.reason and "could not be found" in i.reason for i in found)
+    assert "1 of 100" in found[-1].reason
+
+
+def test_a_never_found_face_is_doubtful() -> None:
+    (doubt,) = run(FacePresenceAnalyzer(AnalysisOptions()), frames(10.0, lambda t: []))
+    assert doubt.confidence <= 0.3 and "too small, too dark" in doubt.reason
