@@ -41,6 +41,12 @@ def _build_parser() -> argparse.ArgumentParser:
     c.add_argument("--json", action="store_true", help="print a JSON list of findings (check, field, reason, ...)")
     c.add_argument("--today", type=_iso_date, default=None, metavar="YYYY-MM-DD",
                    help="judge dates as of this day (default: today)")
+    d = sub.add_parser("demo", help="analyse a bundled real clip and manipulated copies of it; write their reports",
+                       description="A first run that needs no recording: analyses a bundled GRID corpus clip "
+                                   "(CC BY 4.0) as it is, spliced with another speaker, looped, and with its voice "
+                                   "delayed, and writes each one's summary.json and report.html. Nothing is kept "
+                                   "in the session store.")
+    d.add_argument("--out", type=Path, default=Path("ig-demo"), help="output folder (default: ./ig-demo)")
     m = sub.add_parser("models", help="list the model files and whether each is found and intact",
                        description="List every model in the manifest: where it was found and whether its sha256 matches.")
     m.add_argument("--json", action="store_true", help="print a JSON array instead of a table")
@@ -224,6 +230,23 @@ def _check_out_dir(out_dir: Path) -> None:
         raise UserError(f"--out {out_dir}: exists and is not a folder")
 
 
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from interview_guard.demo.run import demo_cases, describe, run_demo
+
+    _check_out_dir(args.out)
+    total = len(demo_cases())
+    print(f"interview-guard demo: {total} recordings made from bundled GRID corpus clips (CC BY 4.0), "
+          f"analysed into {args.out}/ (the first loads the models)", file=sys.stderr)
+    results = []
+    for number, result in enumerate(run_demo(args.out), 1):
+        results.append(result)
+        print(describe(result, number, total), file=sys.stderr)
+    missed = [r.case.name for r in results if not r.as_expected]
+    print(f"open the reports above in a browser; {total - len(missed)} of {total} came out as expected"
+          + (f" (not: {', '.join(missed)})" if missed else ""), file=sys.stderr)
+    return 0
+
+
 def _cmd_models(args: argparse.Namespace) -> int:
     from interview_guard.model_store import load_manifest, model_statuses
 
@@ -260,6 +283,7 @@ def _run(argv: list[str] | None) -> int:
                         format="%(levelname)s %(name)s: %(message)s")
     try:
         commands = {"analyze": _cmd_analyze, "models": _cmd_models, "check-profile": _cmd_check_profile,
+                    "demo": _cmd_demo,
                     "live": run_live, "serve": run_serve, "sessions": run_sessions,
                     "analyze-batch": run_batch_command, "candidates": run_candidates, "verify": run_verify}
         return commands[args.command](args)
