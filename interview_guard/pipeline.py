@@ -233,7 +233,8 @@ class AnalysisRun:
             session_id=uuid.uuid4().hex, created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
             tool_version=__version__, source=reader.info,
             settings={"media": asdict(self.options.media), "faces": asdict(self.options.faces),
-                      "speech": asdict(self.options.speech), "checks": asdict(self.options.checks),
+                      "speech": asdict(self.options.speech), "identity": _identity_settings(self.options),
+                      "checks": asdict(self.options.checks),
                       "lip_sync": asdict(self.options.lip_sync),
                       "liveness": asdict(self.options.liveness),
                       "conversation": asdict(self.options.conversation),
@@ -249,6 +250,13 @@ class AnalysisRun:
             timings=timings, warnings=tuple(warnings), follow_ups=self.follow_ups.resolved(self.segments),
             candidate_continuity=next((a.report for a in self.analyzers
                                        if isinstance(a, CandidateContinuityAnalyzer)), None))
+
+
+def _identity_settings(options: AnalysisOptions) -> dict:
+    """Identity's options; reference photos by file name only (their paths can name people and folders)."""
+    settings = asdict(options.identity)
+    settings["references"] = [Path(r).name for r in options.identity.references]
+    return settings
 
 
 def _continuity_settings(options: AnalysisOptions) -> dict:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -73,3 +74,13 @@ def test_live_source_on_a_bundled_clip_keeps_a_live_session(tmp_path: Path) -> N
     summary = json.loads(summary_path.read_text())
     assert "blue" in summary["transcript"]["text"].lower()
     assert summary["indicators"] == [] and summary["source"]["duration"] > 2.5
+
+
+def test_the_readme_lists_every_settings_group_the_summary_writes(demo_out) -> None:
+    out, _ = demo_out
+    settings = json.loads((out / "real" / "summary.json").read_text())["settings"]
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    (row,) = [line for line in readme.splitlines() if line.startswith("| `settings` |")]
+    documented = re.findall(r"`(\w+)`", row.split("|")[2])
+    assert documented == list(settings), "README's settings row and summary.json's settings differ"
+    assert settings["identity"]["match_threshold"] == 0.6
