@@ -17,6 +17,7 @@ from interview_guard.candidates.cli import add_candidates_parser, run_candidates
 from interview_guard.store.cli import add_sessions_parser, run_sessions
 
 logger = logging.getLogger("interview_guard")
+_MAX_ERROR_CHARS = 1000
 
 _DESCRIPTION = """Local, explainable checks against candidate fraud in remote video interviews.
 Every finding comes with its time, its evidence and a plain reason."""
@@ -290,7 +291,9 @@ def _run(argv: list[str] | None) -> int:
     except UserError as e:
         if args.debug:
             raise
-        print(f"interview-guard: error: {e}", file=sys.stderr)
+        message = str(e)  # one line, bounded: an error must never echo a whole hostile input
+        message = message if len(message) <= _MAX_ERROR_CHARS else f"{message[:_MAX_ERROR_CHARS]}... (cut)"
+        print(f"interview-guard: error: {' '.join(message.splitlines())}", file=sys.stderr)
         return e.exit_code
     except KeyboardInterrupt:
         print("interview-guard: interrupted; nothing was written", file=sys.stderr)

@@ -20,6 +20,7 @@ from interview_guard.profile.model import CandidateProfile, EducationEntry, Part
 PROFILE_CHECKS = ("profile_phone", "profile_timeline", "profile_email", "profile_links")
 OVERLAP_DAYS = 92  # full-time jobs overlapping longer than a notice period
 GAP_DAYS = 365
+_NAMED_IN_SET = 5  # jobs a set-of-overlaps finding names; it counts the rest
 # Shortest plausible full-time durations (days) by degree; part-time degrees take longer, not shorter.
 MIN_DEGREE_DAYS = {"bachelor": 730, "master": 270, "phd": 730, "doctor": 730}
 _SENIOR = re.compile(r"\b(senior|sr\.?|lead|principal|staff|head|director|manager|architect|vp|chief)\b", re.I)
@@ -175,21 +176,55 @@ def _degree_speed(education: tuple[EducationEntry, ...]) -> list[ProfileFinding]
 
 
 def _overlaps(work: tuple[WorkEntry, ...], today: dt.date) -> list[ProfileFinding]:
-    out = []
-    for a, b in itertools.combinations([w for w in work if w.full_time and w.start], 2):
-        # The least the dates can mean: "2019" starts on 2019-12-31 at the latest and ends on 2019-01-01 at
-        # the earliest, so a year-only date never makes an overlap longer than it surely was.
-        a0, a1 = a.start.last_day, a.end.first_day if a.end else today
-        b0, b1 = b.start.last_day, b.end.first_day if b.end else today
-        days = (min(a1, b1) - max(a0, b0)).days
+    """One finding per set of full-time jobs that overlap one another (a chain counts as one set), so a
+    profile of many parallel jobs gives one finding naming them, not one per pair."""
+    jobs = [w for w in work if w.full_time and w.start]
+    longest: dict[int, tuple[int, WorkEntry, WorkEntry]] = {}
+    group = list(range(len(jobs)))  # union-find over the jobs
+
+    def root(k: int) -> int:
+        while group[k] != k:
+            group[k] = group[group[k]]
+            k = group[k]
+        return k
+
+    for (ia, a), (ib, b) in itertools.combinations(enumerate(jobs), 2):
+        days = _overlap_days(a, b, today)
         if days > OVERLAP_DAYS:
-            out.append(ProfileFinding("profile_timeline", f"work[{a.index}], work[{b.index}]", (a.name, b.name),
-                                      f"two full-time jobs, {a.name} and {b.name}, overlap for at least {days // 30} "
-                                      f"months. Laptop-farm schemes hold several remote jobs at once; a notice "
-                                      f"period or a side contract can explain a short overlap.", 0.5,
-                                      facts={"kind": "overlap", "first": a.name, "second": b.name,
-                                             "months": str(days // 30)}))
-    return out
+            ra, rb = root(ia), root(ib)
+            group[rb] = ra
+            best = max([longest.pop(ra, (0, a, b)), longest.pop(rb, (0, a, b)), (days, a, b)], key=lambda x: x[0])
+            longest[ra] = best
+    sets: dict[int, list[WorkEntry]] = {}
+    for k, job in enumerate(jobs):
+        if root(k) in longest:
+            sets.setdefault(root(k), []).append(job)
+    return [_overlap_finding(members, *longest[r]) for r, members in sets.items()]
+
+
+def _overlap_days(a: WorkEntry, b: WorkEntry, today: dt.date) -> int:
+    # The least the dates can mean: "2019" starts on 2019-12-31 at the latest and ends on 2019-01-01 at
+    # the earliest, so a year-only date never makes an overlap longer than it surely was.
+    a0, a1 = a.start.last_day, a.end.first_day if a.end else today
+    b0, b1 = b.start.last_day, b.end.first_day if b.end else today
+    return (min(a1, b1) - max(a0, b0)).days
+
+
+def _overlap_finding(members: list[WorkEntry], days: int, a: WorkEntry, b: WorkEntry) -> ProfileFinding:
+    facts = {"kind": "overlap", "first": a.name, "second": b.name, "months": str(days // 30)}
+    why = ("Laptop-farm schemes hold several remote jobs at once; a notice period or a side contract can explain "
+           "a short overlap.")
+    if len(members) == 2:
+        return ProfileFinding("profile_timeline", f"work[{a.index}], work[{b.index}]", (a.name, b.name),
+                              f"two full-time jobs, {a.name} and {b.name}, overlap for at least {days // 30} "
+                              f"months. {why}", 0.5, facts=facts)
+    shown = [m.name for m in members[:_NAMED_IN_SET]]
+    more = f" and {len(members) - _NAMED_IN_SET} more" if len(members) > _NAMED_IN_SET else ""
+    fields = ", ".join(f"work[{m.index}]" for m in members[:_NAMED_IN_SET]) + (", ..." if more else "")
+    return ProfileFinding("profile_timeline", fields, tuple(shown),
+                          f"{len(members)} full-time jobs overlap one another ({', '.join(shown)}{more}); the "
+                          f"longest overlap, {a.name} and {b.name}, lasts at least {days // 30} months. {why}",
+                          0.6, facts={**facts, "jobs": str(len(members))})
 
 
 def _seniority_before_graduation(p: CandidateProfile) -> list[ProfileFinding]:

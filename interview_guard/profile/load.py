@@ -21,19 +21,49 @@ class ProfileError(UserError):
     """A candidate profile that cannot be read, naming the file, the field and the problem."""
 
 
+# What a real résumé stays far below; anything beyond is refused, not judged (a profile is hostile input:
+# 2,000 jobs made two million overlap findings before these limits). README, "The candidate's application".
+MAX_PROFILE_BYTES = 2_000_000
+MAX_ENTRIES = {"work": 100, "education": 50, "profiles": 30, "skills": 300}
+MAX_TEXT_CHARS = 10_000  # one field (a job's summary is the longest)
+_QUOTE_CHARS = 60  # what an error message quotes of a bad value
+
+
 def load_profile(path: str | Path) -> CandidateProfile:
     path = Path(path)
     if not path.is_file():
         raise ProfileError(f"{path}: no such file (pass a JSON Resume .json, a .txt or a .pdf résumé)")
+    size = path.stat().st_size
+    if size > MAX_PROFILE_BYTES:
+        raise ProfileError(f"{path}: {size / 1e6:.1f} MB is larger than any résumé ({MAX_PROFILE_BYTES / 1e6:.0f} MB "
+                           f"at most); pass the candidate's own profile")
     suffix = path.suffix.lower()
     if suffix == ".json":
-        return _from_json_resume(path)
-    if suffix in (".txt", ".md", ".text"):
-        return profile_from_text(_read_text(path), str(path))
-    if suffix == ".pdf":
-        return profile_from_text(_pdf_text(path), str(path))
-    raise ProfileError(f"{path}: unsupported profile type {suffix or '(none)'!r}; use a JSON Resume .json, "
-                       f"a .txt or a .pdf résumé")
+        profile = _from_json_resume(path)
+    elif suffix in (".txt", ".md", ".text"):
+        profile = profile_from_text(_read_text(path), str(path))
+    elif suffix == ".pdf":
+        profile = profile_from_text(_pdf_text(path), str(path))
+    else:
+        raise ProfileError(f"{path}: unsupported profile type {quote(suffix) if suffix else '(none)'}; use a "
+                           f"JSON Resume .json, a .txt or a .pdf résumé")
+    _check_counts(path, profile)
+    return profile
+
+
+def quote(value: Any, limit: int = _QUOTE_CHARS) -> str:
+    """repr() of a value, cut to `limit` characters: an error never echoes a whole hostile input."""
+    text = repr(value) if not isinstance(value, (dict, list)) else f"a {type(value).__name__} of {len(value)}"
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text)} characters)"
+
+
+def _check_counts(path: Path, profile: CandidateProfile) -> None:
+    """A text résumé's dated lines become entries: the same limits as a JSON Resume's lists."""
+    for field, count in (("work", len(profile.work)), ("education", len(profile.education)),
+                         ("profiles", len(profile.links)), ("skills", len(profile.skills))):
+        if count > MAX_ENTRIES[field]:
+            raise ProfileError(f"{path}: {field}: {count} entries; a résumé has at most {MAX_ENTRIES[field]} "
+                               f"(refused, not judged)")
 
 
 def _read_text(path: Path) -> str:
@@ -63,6 +93,10 @@ def _from_json_resume(path: Path) -> CandidateProfile:
         raise ProfileError(f"{path}: not UTF-8 text; save the JSON Resume as UTF-8") from None
     except json.JSONDecodeError as e:
         raise ProfileError(f"{path}: not valid JSON at line {e.lineno}, column {e.colno} ({e.msg})") from None
+    except RecursionError:
+        raise ProfileError(f"{path}: the JSON is nested far deeper than a JSON Resume (a few levels)") from None
+    except ValueError as e:  # e.g. an integer of more digits than Python converts (4,300)
+        raise ProfileError(f"{path}: not a JSON Resume: {quote(str(e), 120)}") from None
     reader = _Fields(path)
     root = reader.obj(data, "(top level)")
     basics = reader.obj(root.get("basics", {}), "basics")
@@ -124,6 +158,9 @@ class _Fields:
         value = parent.get(key, [])
         if not isinstance(value, list):
             self.fail(field, f"expected a list, found {type(value).__name__}")
+        if len(value) > MAX_ENTRIES.get(key, 100):
+            self.fail(field, f"{len(value)} entries; a résumé has at most {MAX_ENTRIES.get(key, 100)} "
+                             f"(refused, not judged)")
         return [self.obj(v, f"{field}[{i}]") for i, v in enumerate(value)]
 
     def text(self, parent: dict[str, Any], key: str, where: str) -> str:
@@ -131,7 +168,9 @@ class _Fields:
         if value is None:
             return ""
         if not isinstance(value, str):
-            self.fail(f"{where}.{key}", f"expected text, found {type(value).__name__} {value!r}")
+            self.fail(f"{where}.{key}", f"expected text, found {type(value).__name__} {quote(value)}")
+        if len(value) > MAX_TEXT_CHARS:
+            self.fail(f"{where}.{key}", f"{len(value)} characters; one field holds at most {MAX_TEXT_CHARS}")
         return value.strip()
 
     def date(self, parent: dict[str, Any], key: str, where: str) -> PartialDate | None:

@@ -22,10 +22,10 @@ class PartialDate:
         """'2019', '2019-03' or '2019-03-15'; ValueError with the reason otherwise."""
         m = _DATE.match(text.strip())
         if not m:
-            raise ValueError(f"{text!r} is not a date (expected YYYY, YYYY-MM or YYYY-MM-DD)")
+            raise ValueError(f"{text[:40]!r} is not a date (expected YYYY, YYYY-MM or YYYY-MM-DD)")
         year, month, day = int(m[1]), int(m[2] or 0), int(m[3] or 0)
         if not 1900 <= year <= 2200 or not 0 <= month <= 12:
-            raise ValueError(f"{text!r} is not a date (year 1900-2200, month 1-12)")
+            raise ValueError(f"{text[:40]!r} is not a date (year 1900-2200, month 1-12)")
         if day:
             dt.date(year, month or 1, day)  # raises ValueError for 2019-02-30
         return cls(year, month, day)
