@@ -214,21 +214,33 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
             summary, recorder = analyze_into_store(store, args.recording, options, progress=not args.quiet)
             recorder.complete(summary, evidence_frames(summary, progress=not args.quiet))
             written = copy_outputs(recorder.folder, out_dir, report=not args.no_report)
-            print(f"session {summary.session_id} kept in {store.config.data_dir}", file=sys.stderr)
+            kept = f"session {summary.session_id} kept in {store.config.data_dir}"
+    # The verdict and the files on stdout for scripts (progress and logs stay on stderr); with --json,
+    # stdout is the summary alone, so it parses, and the verdict goes to stderr.
+    verdict = sys.stderr if args.json else sys.stdout
     if args.json:
         print(json.dumps(summary.to_dict(), indent=2, ensure_ascii=False))
     risk = summary.risk
-    print(f"{args.recording.name}: risk {risk.level.upper()} ({len(summary.indicators)} indicators)", file=sys.stderr)
+    print(f"{args.recording.name}: risk {risk.level.upper()} ({len(summary.indicators)} indicators)", file=verdict)
     for ind in risk.top_reasons:
-        print(f"  - [{ind.check}] {ind.reason}", file=sys.stderr)
+        print(f"  - [{ind.check}] {ind.reason}", file=verdict)
+    if not args.no_store:
+        print(kept, file=verdict)
     for path in written:
-        print(f"wrote {path}", file=sys.stderr)
+        print(f"wrote {path}", file=verdict)
     return 0
 
 
 def _check_out_dir(out_dir: Path) -> None:
-    if out_dir.exists() and not out_dir.is_dir():
-        raise UserError(f"--out {out_dir}: exists and is not a folder")
+    """Before any work (nothing is analysed or stored for a folder that cannot be written); nothing is
+    created here either, so bad input leaves no empty folder behind."""
+    existing = out_dir
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise UserError(f"--out {out_dir}: {existing} is a file, not a folder; choose another --out")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise UserError(f"--out {out_dir}: {existing} is not writable by this user; choose another --out")
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:

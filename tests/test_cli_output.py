@@ -3,6 +3,7 @@ command, a reader that closes early, and how a failed batch file is named."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -63,3 +64,27 @@ def test_a_reader_that_closes_early_ends_the_command_quietly(command: list[str],
 def test_a_failed_file_is_named_once(error: str) -> None:
     line = failure_line(FileResult("/data/in/corrupt.mp4", "failed", error=error))
     assert line == "FAILED  corrupt.mp4: not a readable audio/video file"
+
+
+def _analyze_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "interview_guard", "analyze", *args], capture_output=True,
+                          text=True, timeout=600)
+
+
+def test_an_unwritable_out_is_refused_before_any_work(synthetic_clip: Path, data_dir: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    proc = _analyze_cli(str(synthetic_clip), "--out", str(blocker / "out"), "--no-speech", "--quiet")
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and "is a file, not a folder" in proc.stderr
+    assert not (data_dir / "sessions").exists() or not any((data_dir / "sessions").iterdir()), "nothing stored"
+
+
+@pytest.mark.slow
+def test_analyze_prints_its_verdict_and_files_on_stdout(synthetic_clip: Path, tmp_path: Path) -> None:
+    proc = _analyze_cli(str(synthetic_clip), "--out", str(tmp_path / "o"), "--no-speech", "--quiet")
+    assert proc.returncode == 0, proc.stderr
+    assert "risk " in proc.stdout and f"wrote {tmp_path / 'o' / 'summary.json'}" in proc.stdout
+    assert "kept in" in proc.stdout and "risk " not in proc.stderr
+    proc = _analyze_cli(str(synthetic_clip), "--out", str(tmp_path / "j"), "--no-speech", "--quiet", "--json")
+    assert proc.returncode == 0 and json.loads(proc.stdout)["schema_version"] == "1.0"
+    assert "risk " in proc.stderr

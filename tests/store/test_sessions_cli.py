@@ -80,8 +80,8 @@ def test_purge_asks_unless_yes_and_removes_rows_and_files(data_dir: Path, capsys
 def test_analyze_keeps_its_session_in_the_store(media_dir: Path, data_dir: Path, tmp_path: Path, capsys) -> None:
     clip = media_dir / "manipulated" / "hyperlips_v2_obama_LIPSYNC_fake.mp4"
     assert main(["analyze", str(clip), "--out", str(tmp_path / "out"), "--quiet", "--no-liveness"]) == 0
-    err = capsys.readouterr().err
-    sid = err.split("session ", 1)[1].split()[0]
+    out = capsys.readouterr().out  # the verdict, the session and the files written go to stdout
+    sid = out.split("session ", 1)[1].split()[0]
     with open_store(load_config(data_dir)) as store:
         record = store.get_session(sid)
         detail = store.session_detail(sid)
