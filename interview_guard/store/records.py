@@ -108,9 +108,20 @@ def sessions_csv(records: list[dict]) -> str:
     writer = csv.writer(out)
     writer.writerow(LIST_COLUMNS)
     for r in records:
-        writer.writerow([";".join(r[c]) if c == "checks_flagged" else (r[c]["decision"] if r[c] else "")
-                         if c == "decision" else r[c] for c in LIST_COLUMNS])
+        writer.writerow([spreadsheet_safe(";".join(r[c]) if c == "checks_flagged" else (r[c]["decision"] if r[c]
+                                          else "") if c == "decision" else r[c]) for c in LIST_COLUMNS])
     return out.getvalue()
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """A text cell that a spreadsheet would run as a formula (=HYPERLINK(...), +cmd, @SUM) gets a leading
+    apostrophe, as OWASP advises for CSV injection; numbers are left as they are."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
 
 
 def _iso(t: datetime | None) -> str | None:
