@@ -12,7 +12,7 @@ from interview_guard.store.records import LIST_COLUMNS, sessions_csv, spreadshee
 
 def _row(**values) -> dict:
     row = {c: "" for c in LIST_COLUMNS}
-    row.update(checks_flagged=[], decision=None, risk_score=0.42, indicator_count=3, **values)
+    row.update({"checks_flagged": [], "decision": None, "risk_score": 0.42, "indicator_count": 3, **values})
     return row
 
 
