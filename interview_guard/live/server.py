@@ -34,6 +34,7 @@ from interview_guard.live.sources import pump_track
 from interview_guard.options import AnalysisOptions
 from interview_guard.review.api import ReviewApp, json_errors
 from interview_guard.review.auth import token_middleware
+from interview_guard.review.guard import same_origin_only
 from interview_guard.store import Store
 
 logger = logging.getLogger(__name__)
@@ -61,7 +62,7 @@ class LiveAgent:
         self._tasks: set[asyncio.Future] = set()
 
     def app(self) -> web.Application:
-        middlewares = [json_errors] + ([token_middleware(self.token)] if self.token else [])
+        middlewares = [same_origin_only, json_errors] + ([token_middleware(self.token)] if self.token else [])
         app = web.Application(client_max_size=2 * _MAX_UPLOAD, middlewares=middlewares)
         if self.store is not None:
             ReviewApp(self.store).add_routes(app)
@@ -119,7 +120,7 @@ class LiveAgent:
         try:
             params = await request.json()
             offer = RTCSessionDescription(sdp=str(params["sdp"]), type=str(params["type"]))
-        except (json.JSONDecodeError, KeyError, TypeError, ValueError):
+        except (json.JSONDecodeError, KeyError, TypeError, ValueError, RecursionError):
             return _error(400, "expected JSON {sdp, type} with an SDP offer")
         if offer.type != "offer":
             return _error(400, f"expected an offer, got type {offer.type!r}")
@@ -216,7 +217,7 @@ class LiveAgent:
         session = self._session(request)
         try:
             state = (await request.json())["state"]
-        except (json.JSONDecodeError, KeyError, TypeError, IndexError):
+        except (json.JSONDecodeError, KeyError, TypeError, IndexError, ValueError, RecursionError):
             return _error(400, 'expected JSON {"state": "asked" | "answered"}')
         try:  # the journal is written as the mark is taken: off the event loop
             f = await asyncio.get_running_loop().run_in_executor(None, session.mark_follow_up,

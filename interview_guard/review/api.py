@@ -18,6 +18,7 @@ from typing import Any
 from aiohttp import web
 
 from interview_guard.review.auth import AUTHENTICATED
+from interview_guard.review.guard import json_body
 from interview_guard.review.openapi import openapi_document
 from interview_guard.store import DECISIONS, SessionNotFound, SessionQuery, Store, StoreError
 from interview_guard.store.records import decision_dict, sessions_csv
@@ -133,12 +134,14 @@ async def json_errors(request: web.Request, handler):
     try:
         return await handler(request)
     except SessionNotFound as e:
-        return web.json_response({"error": str(e)}, status=404)
+        return web.json_response({"error": e.public}, status=404)
     except StoreError as e:
         return web.json_response({"error": str(e)}, status=400)
     except web.HTTPException as e:
         if e.status >= 400 and request.path.startswith("/api/") and e.content_type != "application/json":
-            return web.json_response({"error": e.text or e.reason}, status=e.status)
+            # Keep what the answer must carry (405's Allow); the body becomes JSON.
+            headers = {k: v for k, v in e.headers.items() if k.lower() in ("allow", "www-authenticate")}
+            return web.json_response({"error": e.text or e.reason}, status=e.status, headers=headers)
         raise
 
 
@@ -177,10 +180,7 @@ def _int(request: web.Request, name: str, default: int, low: int, high: int) -> 
 
 
 async def _json_object(request: web.Request) -> dict[str, Any]:
-    try:
-        body = await request.json()
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        raise _bad("expected a JSON object") from None
+    body = await json_body(request)
     if not isinstance(body, dict):
         raise _bad("expected a JSON object")
     return body

@@ -14,6 +14,7 @@ from aiohttp import web
 from interview_guard.errors import UserError
 
 COOKIE = "ig_token"
+MIN_TOKEN_CHARS = 16
 AUTHENTICATED = web.RequestKey("authenticated", bool)
 
 
@@ -28,9 +29,11 @@ def require_token_for(host: str, token: str, config_source: str) -> bool:
     """Whether requests need the token; refuses a non-local bind without one."""
     if is_local(host):
         return False
-    if not token:
-        raise UserError(f"--host {host} makes the sessions reachable from the network: set a token of 16+ "
-                        f"characters under [server] token in {config_source}, or serve on 127.0.0.1")
+    if len(token.strip()) < MIN_TOKEN_CHARS or token != token.strip():
+        problem = "no token is set" if not token.strip() else "the token is too short or has spaces at its ends"
+        raise UserError(f"--host {host} makes the sessions reachable from the network and {problem}: set a token "
+                        f"of {MIN_TOKEN_CHARS}+ characters under [server] token in {config_source} "
+                        f"(`python -c 'import secrets; print(secrets.token_urlsafe(24))'`), or serve on 127.0.0.1")
     return True
 
 

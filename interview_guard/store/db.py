@@ -28,7 +28,13 @@ class StoreError(UserError):
 
 
 class SessionNotFound(StoreError):
-    """No session with the id asked for."""
+    """No session with the id asked for. `public` is the message without the data folder's path, for HTTP
+    answers (a page must not learn where, or whose, the folder is)."""
+
+    def __init__(self, session_id: str, data_dir: Path) -> None:
+        shown = session_id if len(session_id) <= 80 else session_id[:80] + "..."
+        super().__init__(f"no session {shown!r} in {data_dir}; `interview-guard sessions list` shows the ids")
+        self.public = f"no session {shown!r}"
 
 
 class CandidateNotFound(StoreError):

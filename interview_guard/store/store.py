@@ -284,8 +284,7 @@ class Store:
     def _get(self, db: Session, session_id: str) -> SessionRow:
         row = db.get(SessionRow, session_id)
         if row is None:
-            raise SessionNotFound(f"no session {session_id!r} in {self.config.data_dir}; `interview-guard sessions list` "
-                             f"shows the ids")
+            raise SessionNotFound(session_id, self.config.data_dir)
         return row
 
     def _relative(self, path: Path) -> str:
