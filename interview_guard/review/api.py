@@ -20,7 +20,7 @@ from aiohttp import web
 from interview_guard.review.auth import AUTHENTICATED
 from interview_guard.review.guard import json_body
 from interview_guard.review.openapi import openapi_document
-from interview_guard.store import DECISIONS, SessionNotFound, SessionQuery, Store, StoreError
+from interview_guard.store import DECISIONS, SessionNotFound, SessionQuery, SessionRunning, Store, StoreError
 from interview_guard.store.records import decision_dict, sessions_csv
 
 logger = logging.getLogger(__name__)
@@ -135,6 +135,8 @@ async def json_errors(request: web.Request, handler):
         return await handler(request)
     except SessionNotFound as e:
         return web.json_response({"error": e.public}, status=404)
+    except SessionRunning as e:
+        return web.json_response({"error": str(e)}, status=409)
     except StoreError as e:
         return web.json_response({"error": str(e)}, status=400)
     except web.HTTPException as e:

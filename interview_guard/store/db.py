@@ -37,6 +37,11 @@ class SessionNotFound(StoreError):
         self.public = f"no session {shown!r}"
 
 
+class SessionRunning(StoreError):
+    """A session still being written (a live call, an analysis) cannot be purged: its writer would put its
+    files back with no row to find them by."""
+
+
 class CandidateNotFound(StoreError):
     """No candidate with the id (or e-mail) asked for."""
 

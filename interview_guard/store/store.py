@@ -21,7 +21,7 @@ from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from interview_guard.config import Config
-from interview_guard.store.db import CandidateNotFound, SessionNotFound, StoreError, engine_for
+from interview_guard.store.db import CandidateNotFound, SessionNotFound, SessionRunning, StoreError, engine_for
 from interview_guard.store.records import (DECISIONS, AuditEntry, Decision, PurgeResult, SessionQuery,
                                            SessionRecord, decision_dict)
 from interview_guard.store.tables import (AuditRow, CandidateRow, DecisionRow, EvidenceRow, IndicatorRow, SegmentRow,
@@ -267,6 +267,12 @@ class Store:
         files = 0
         with self._tx() as db:
             rows = [self._get(db, sid) for sid in session_ids]
+            # A writer on another machine cannot be checked: its session counts as running.
+            running = [r.id for r in rows if r.status == "running"
+                       and (r.writer_host != _HOST or _alive(r.writer_pid or 0))]
+            if running:
+                raise SessionRunning(f"session {running[0]} is still running (a live call or an analysis): stop "
+                                     f"it first, then purge it; nothing was deleted")
             folders = [self.config.data_dir / r.folder for r in rows if r.folder]
             candidates = {r.candidate_id for r in rows if r.candidate_id}
             db.execute(delete(SessionRow).where(SessionRow.id.in_(session_ids)))
