@@ -49,6 +49,8 @@ _SESSION_FILES = {"report.html", "summary.json", "journal.jsonl"}
 class LiveAgent:
     """Owns the peer connections and sessions; one analysed session at a time (the cores are few)."""
 
+    connect_timeout_s = 30.0  # from the answer to a connected page (ICE on one machine takes a second)
+
     def __init__(self, options: AnalysisOptions, data_dir: Path, store: Store | None = None,
                  token: str = "", live: bool = True, candidate: str = "", consent_by: str = "") -> None:
         """store: sessions are written there and the review app is served; token: every request needs it
@@ -123,13 +125,15 @@ class LiveAgent:
         except (json.JSONDecodeError, KeyError, TypeError, ValueError, RecursionError):
             return _error(400, "expected JSON {sdp, type} with an SDP offer")
         if offer.type != "offer":
-            return _error(400, f"expected an offer, got type {offer.type!r}")
+            return _error(400, f"expected an offer, got type {offer.type[:40]!r}")
         if self.current is not None and not self.current.ended:
             return _error(409, f"session {self.current.id} is still running: stop it first")
         folder = new_session_folder(self.data_dir)
         try:
             # Reading a photo's face and parsing a résumé take real time: off the event loop.
             options = await asyncio.get_running_loop().run_in_executor(None, self.session_options, params, folder)
+            if not any(line.startswith(("m=video", "m=audio")) for line in offer.sdp.splitlines()):
+                raise UserError("the SDP offer has no audio or video to analyse (share a tab or a camera)")
             session = self.start_session("webrtc", str(params.get("candidate", ""))[:200], options, folder)
         except UserError as e:
             shutil.rmtree(folder, ignore_errors=True)  # nothing was recorded yet
@@ -137,10 +141,24 @@ class LiveAgent:
         pc = RTCPeerConnection()
         self._pcs.add(pc)
         self._wire(pc, session)
-        await pc.setRemoteDescription(offer)
-        await pc.setLocalDescription(await pc.createAnswer())
+        try:
+            await pc.setRemoteDescription(offer)
+            await pc.setLocalDescription(await pc.createAnswer())
+        except Exception as e:  # aiortc raises ValueError and others for an SDP it cannot use
+            await self.end_session(session, pc)
+            return _error(400, f"the SDP offer cannot be used ({type(e).__name__}: {str(e)[:200]})")
+        self.keep(asyncio.ensure_future(self._end_if_never_connected(session, pc)))
         return web.json_response({"sdp": pc.localDescription.sdp, "type": pc.localDescription.type,
                                   "session": session.id})
+
+    async def _end_if_never_connected(self, session: LiveSession, pc: RTCPeerConnection) -> None:
+        """An offer whose page never connects (closed, blocked, or not a browser at all) must not hold the
+        one session slot: after connect_timeout_s it ends like a failed connection."""
+        await asyncio.sleep(self.connect_timeout_s)
+        if pc.connectionState != "connected" and not session.ended:
+            logger.warning("session %s: the page never connected within %.0f s; ending it", session.id,
+                           self.connect_timeout_s)
+            await self.end_session(session, pc)
 
     def _wire(self, pc: RTCPeerConnection, session: LiveSession) -> None:
         clock = SessionClock()

@@ -36,7 +36,9 @@ def test_the_page_and_its_scripts_are_served(tmp_path: Path) -> None:
 
 def test_bad_offers_are_refused_with_a_reason_and_leave_nothing(tmp_path: Path) -> None:
     async def check(client: TestClient) -> None:
-        r = await client.post("/offer", data="not json")
+        r = await client.post("/offer", data="not json")  # text/plain: what a foreign page can send unasked
+        assert r.status == 415 and "JSON" in (await r.json())["error"]
+        r = await client.post("/offer", data="not json", headers={"Content-Type": "application/json"})
         assert r.status == 400 and "sdp" in (await r.json())["error"]
         r = await client.post("/offer", json={"sdp": "v=0", "type": "answer"})
         assert r.status == 400 and "offer" in (await r.json())["error"]
