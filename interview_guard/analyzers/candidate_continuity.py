@@ -1,8 +1,10 @@
 """The same candidate in every round: this session's face (and voice) against the candidate's earlier rounds.
 
 Check: `candidate_continuity`. Runs when a candidate is named (--profile or --candidate). Opt-in: with the
-candidate's consent on record the session's identity template is compared with the stored rounds and kept
-as the next round (encrypted, by the store); without it nothing is kept or compared and the summary says so.
+candidate's consent on record the session's identity template is compared with the stored reference rounds
+and kept as the next round (encrypted, by the store): a reference itself only when judged the same person
+(or the first), else pending a reviewer (`candidates.compare.round_status`). Without consent nothing is kept
+or compared and the summary says so.
 """
 
 from __future__ import annotations
@@ -54,9 +56,11 @@ class CandidateContinuityAnalyzer(Analyzer):
         if not self.c.consent:
             return (CheckStatus("candidate_continuity", "unknown", "No consent recorded: no identity template is "
                                                                    "kept or compared", now),)
-        if not self.c.rounds:
-            return (CheckStatus("candidate_continuity", "unknown", "First round: this session's template will be "
-                                                                   "kept for later rounds", now),)
+        if not any(r.is_reference for r in self.c.rounds):
+            waiting = any(r.status == "pending" for r in self.c.rounds)
+            return (CheckStatus("candidate_continuity", "unknown", "No reference round to compare with: the earlier "
+                                "rounds await a reviewer" if waiting else "First round: this session's template "
+                                "will be kept for later rounds", now),)
         if not self.builder.samples:
             return (CheckStatus("candidate_continuity", "unknown", "Waiting for face descriptors", now),)
         report = continuity_report(self.c.candidate_id, self.builder.template(), self.c)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from interview_guard.candidates.template import IdentityTemplate, TemplateRound, face_distance, voice_similarity
@@ -40,7 +40,9 @@ class ContinuityReport:
     """What `candidate_continuity` found, for the summary (`candidate_continuity` in summary.json).
 
     template: this session's identity template (never written to summary.json); keep_as_round: the round
-    number under which the store keeps it (None without consent or without a face or voice to keep)."""
+    number under which the store keeps it (None without consent or without a face or voice to keep);
+    keep_as: the status it is kept with (`round_status`; "verification" for `verify`; "" when not kept);
+    skipped_rounds: (round, status) of the candidate's rounds that were not compared, not being references."""
 
     candidate_id: str
     consent: bool
@@ -51,11 +53,26 @@ class ContinuityReport:
     keep_as_round: int | None
     face_threshold: float
     same_voice: float
+    keep_as: str = ""
+    skipped_rounds: tuple[tuple[int, str], ...] = ()
+
+    def kept(self) -> str:
+        """One sentence on what becomes of this session's template ("" when nothing is kept)."""
+        if self.keep_as_round is None or not self.keep_as:
+            return ""
+        n, cid = self.keep_as_round, self.candidate_id
+        if self.keep_as == "reference":
+            return f"This session's template is kept as round {n}, a reference for later sessions."
+        what = "a verification" if self.keep_as == "verification" else "pending review"
+        return (f"This session's template is kept as round {n}, {what}: later sessions are not compared with "
+                f"it unless a reviewer accepts it (`interview-guard candidates accept-round {cid} {n}`).")
 
     def to_dict(self) -> dict[str, Any]:
         t = self.template
         return {"candidate_id": self.candidate_id, "consent": self.consent, "status": self.status,
                 "reason": self.reason, "template_kept_as_round": self.keep_as_round,
+                "template_status": self.keep_as or None,
+                "rounds_skipped": [{"round": n, "status": st} for n, st in self.skipped_rounds],
                 "face_samples": t.face_samples if t else 0, "voice_seconds": t.voice_seconds if t else 0.0,
                 "face_threshold": self.face_threshold, "same_voice": self.same_voice,
                 "rounds": [{"round": c.round, "session_id": c.session_id, "date": c.date,
@@ -81,11 +98,24 @@ def compare_round(session: IdentityTemplate, earlier: TemplateRound, o: Continui
                            voice_similarity=None if voice is None else round(voice, 3), verdict=verdict)
 
 
+def round_status(status: str) -> str:
+    """The status a session's template is kept with, from the session's verdict: only a first round or one
+    judged the same person becomes a reference by itself; any other (a different person or voice, uncertain,
+    nothing comparable, no reference to compare with) waits for a reviewer."""
+    return "reference" if status in ("first_round", "same_person") else "pending"
+
+
 def continuity_report(candidate_id: str, session: IdentityTemplate, o: ContinuityOptions) -> ContinuityReport:
+    """This session against the candidate's reference rounds; the others (pending, rejected, verifications)
+    are counted as skipped, never compared."""
     has_data = session.has_face or session.has_voice
     keep = (max((r.round for r in o.rounds), default=0) + 1) if o.consent and has_data else None
+    ordered = sorted(o.rounds, key=lambda r: r.round)
+    references = tuple(r for r in ordered if r.is_reference)
+    skipped = tuple((r.round, r.status) for r in ordered if not r.is_reference)
     common = dict(candidate_id=candidate_id, consent=o.consent, template=session if o.consent else None,
-                  keep_as_round=keep, face_threshold=o.face_threshold, same_voice=o.same_voice)
+                  keep_as_round=keep, face_threshold=o.face_threshold, same_voice=o.same_voice,
+                  skipped_rounds=skipped if o.consent else ())
     if not o.consent:
         return ContinuityReport(status="no_consent", comparisons=(), **common, reason=(
             "No identity template is kept or compared: the candidate's consent is not recorded "
@@ -93,15 +123,24 @@ def continuity_report(candidate_id: str, session: IdentityTemplate, o: Continuit
     if not has_data:
         return ContinuityReport(status="cannot_judge", comparisons=(), **common, reason=(
             "No usable face descriptor and too little speech in this session: nothing to keep or compare."))
-    if not o.rounds:
-        return ContinuityReport(status="first_round", comparisons=(), **common, reason=(
-            f"First round with consent: this session's identity template is kept as round {keep} for later "
-            f"sessions of the candidate."))
-    comparisons = tuple(compare_round(session, r, o) for r in sorted(o.rounds, key=lambda r: r.round))
+    if not references:
+        status = "no_reference" if any(st == "pending" for _, st in skipped) else "first_round"
+        reason = (f"No reference round to compare with: {_skipped(skipped)}; a reviewer accepts or rejects them "
+                  f"(`interview-guard candidates rounds {candidate_id}`)." if status == "no_reference" else
+                  f"First round with consent: this session's identity template is kept as round {keep} for "
+                  f"later sessions of the candidate." + _skipped_note(skipped))
+        return ContinuityReport(status=status, comparisons=(), reason=reason, keep_as=round_status(status), **common)
+    comparisons = tuple(compare_round(session, r, o) for r in references)
     verdicts = {c.verdict for c in comparisons}
     status = next((v for v in ("different_person", "different_voice", "uncertain", "same_person")
                    if v in verdicts), "cannot_judge")
-    return ContinuityReport(status=status, comparisons=comparisons, reason=describe(comparisons, o), **common)
+    return ContinuityReport(status=status, comparisons=comparisons, keep_as=round_status(status),
+                            reason=describe(comparisons, o) + _skipped_note(skipped), **common)
+
+
+def as_verification(report: ContinuityReport) -> ContinuityReport:
+    """`verify`'s report: its template is kept as a verification, never a reference by itself."""
+    return replace(report, keep_as="verification" if report.keep_as_round is not None else "")
 
 
 def describe(comparisons: tuple[RoundComparison, ...], o: ContinuityOptions) -> str:
@@ -142,3 +181,14 @@ def _faces(cs: list[RoundComparison]) -> str:
 def _voices(cs: list[RoundComparison]) -> str:
     values = [f"{c.voice_similarity:.2f}" for c in cs if c.voice_similarity is not None]
     return "voice similarity " + ", ".join(values) if values else "no voice to compare"
+
+
+def _skipped(skipped: tuple[tuple[int, str], ...]) -> str:
+    labels = {"pending": "pending review", "rejected": "rejected", "verification": "a verification"}
+    return ", ".join(f"round {n} ({labels.get(st, st)})" for n, st in skipped)
+
+
+def _skipped_note(skipped: tuple[tuple[int, str], ...]) -> str:
+    if not skipped:
+        return ""
+    return f" {len(skipped)} round(s) not compared, not being references: {_skipped(skipped)}."

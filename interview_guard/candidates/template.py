@@ -58,14 +58,30 @@ class IdentityTemplate:
         return self.voice_mean is not None
 
 
+# What a kept round is for. reference: compared with every later session (the candidate as the store knows
+# them); pending: judged not (or not surely) the same person, kept for a reviewer, compared with nothing until
+# accepted; rejected: a reviewer said it is not the candidate; verification: kept by `verify`, never a
+# reference unless a reviewer accepts it.
+ROUND_STATUSES = ("reference", "pending", "rejected", "verification")
+
+
 @dataclass(frozen=True)
 class TemplateRound:
-    """A stored template: which round of the candidate's sessions it came from."""
+    """A stored template: which round of the candidate's sessions it came from, and its status (above)."""
 
     round: int
     session_id: str
     created: datetime
     template: IdentityTemplate
+    status: str = "reference"
+
+    def __post_init__(self) -> None:
+        if self.status not in ROUND_STATUSES:
+            raise ValueError(f"round status must be one of {list(ROUND_STATUSES)} (got {self.status!r})")
+
+    @property
+    def is_reference(self) -> bool:
+        return self.status == "reference"
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ logger = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 _migrate_lock = threading.Lock()
+_MIGRATE_LOCK_KEY = 0x1661_6E72  # PostgreSQL advisory lock: one process of any host migrates at a time
 
 
 class StoreError(UserError):
@@ -91,13 +92,25 @@ def migrate(engine: Engine) -> None:
     head = ScriptDirectory.from_config(cfg).get_current_head()
     with _migrate_lock, engine.begin() as conn:
         if MigrationContext.configure(conn).get_current_revision() == head:
-            return
+            return  # the usual case, without a lock: a read-only store opens too
+        _lock_for_migration(conn)
+        if MigrationContext.configure(conn).get_current_revision() == head:
+            return  # another process migrated it while this one waited
         if "sessions" in inspect(conn).get_table_names() and "alembic_version" not in inspect(conn).get_table_names():
             raise StoreError("the database has interview-guard tables but no schema version; it was not made by "
                              "this tool's migrations: point --data-dir (or [store] url) at another place")
         cfg.attributes["connection"] = conn
         logger.info("migrating the session database to %s", head)
         command.upgrade(cfg, "head")
+
+
+def _lock_for_migration(conn) -> None:
+    """Processes opening a new store at once (analyses, a live call, the review app) take turns: the first
+    migrates, the others wait, then find the schema current. The lock ends with the transaction."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATE_LOCK_KEY})
+    elif conn.dialect.name == "sqlite":  # the write lock now (busy_timeout waits for it), not at the first DDL
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def check_readable(engine: Engine) -> str:

@@ -91,9 +91,10 @@ def new_session_id() -> str:
 
 
 def analyze_into_store(store: Store, path: Path, options: AnalysisOptions, progress: bool = True,
-                       content_hash: str = "") -> tuple[SessionSummary, SessionRecorder]:
+                       content_hash: str = "", full_analysis: bool = True) -> tuple[SessionSummary, SessionRecorder]:
     """analyze_recording, its session written to the store as it goes. A recording that cannot be opened
-    leaves nothing behind; one that fails later is kept as failed (interrupted: incomplete)."""
+    leaves nothing behind; one that fails later is kept as failed (interrupted: incomplete).
+    full_analysis=False (verify: identity only) keeps no content hash, so analyze-batch still analyses the file."""
     from interview_guard.pipeline import analyze_recording
 
     session_id = new_session_id()
@@ -103,7 +104,7 @@ def analyze_into_store(store: Store, path: Path, options: AnalysisOptions, progr
         nonlocal recorder
         # Hashed once the file opened as media: analyze-batch skips a recording `analyze` already stored.
         recorder = SessionRecorder.begin(store, session_id, "recording", path.name, str(path.resolve()),
-                                         options.profile, content_hash=content_hash or file_sha256(path),
+                                         options.profile, content_hash=content_hash or (file_sha256(path) if full_analysis else ""),
                                          candidate_id=options.continuity.candidate_id,
                                          consent_by=options.continuity.consent_by)
 

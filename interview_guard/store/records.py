@@ -36,6 +36,8 @@ class SessionQuery:
             raise ValueError(f"risk level {self.risk_level!r} is not one of {', '.join(RISK_LEVELS)}")
         if self.status and self.status not in STATUSES:
             raise ValueError(f"status {self.status!r} is not one of {', '.join(STATUSES)}")
+        if "\0" in self.text + self.check:  # PostgreSQL refuses NUL characters (SQLite would match nothing)
+            raise ValueError("the search text and the check must not contain a NUL character")
         if self.sort not in SORT_KEYS:
             raise ValueError(f"sort {self.sort!r} is not one of {', '.join(SORT_KEYS)}")
         if not 1 <= self.limit <= 1000 or self.offset < 0:

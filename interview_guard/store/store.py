@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, func, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from interview_guard.config import Config
@@ -28,6 +29,7 @@ from interview_guard.store.tables import (AuditRow, CandidateRow, DecisionRow, E
                                           SessionRow)
 
 _HOST = socket.gethostname()
+_UPSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 def utc_now() -> datetime:
@@ -35,10 +37,11 @@ def utc_now() -> datetime:
 
 
 def as_utc(t: datetime | None) -> datetime | None:
-    """SQLite hands datetimes back without their zone; they were written in UTC."""
+    """SQLite hands datetimes back without their zone (they were written in UTC), PostgreSQL in the
+    connection's zone (the server's TimeZone setting); both in UTC here."""
     if t is None:
         return None
-    return t if t.tzinfo else t.replace(tzinfo=timezone.utc)
+    return t.astimezone(timezone.utc) if t.tzinfo else t.replace(tzinfo=timezone.utc)
 
 
 @contextmanager
@@ -87,10 +90,16 @@ class Store:
     def _candidate(self, db: Session, candidate: dict[str, str]) -> str:
         """The candidate row for this profile: one per e-mail (else per name), updated with the latest profile."""
         cid = candidate_key(candidate.get("name", ""), candidate.get("email", "")) or os.urandom(16).hex()
-        row = db.get(CandidateRow, cid) or CandidateRow(id=cid, created=utc_now())
-        row.name, row.email = candidate.get("name", ""), candidate.get("email", "")
-        row.profile_json = candidate.get("profile_json", "{}")
-        db.merge(row)
+        values = {"name": _text(candidate.get("name", ""), 200), "email": _text(candidate.get("email", ""), 320),
+                  "profile_json": _text(candidate.get("profile_json", "{}"))}
+        dialect = db.get_bind().dialect.name
+        if dialect in _UPSERT:  # one statement: sessions of one candidate begun at once share the row
+            db.execute(_UPSERT[dialect](CandidateRow).values(id=cid, created=utc_now(), **values)
+                       .on_conflict_do_update(index_elements=[CandidateRow.id], set_=values))
+        else:  # another database: read, then write
+            row = db.get(CandidateRow, cid) or CandidateRow(id=cid, created=utc_now())
+            row.name, row.email, row.profile_json = values["name"], values["email"], values["profile_json"]
+            db.merge(row)
         return cid
 
     def _known(self, db: Session, candidate_id: str) -> str | None:
@@ -109,8 +118,8 @@ class Store:
             raise StoreError("say who recorded the consent and how it was given (e.g. \"J. Doe, verbal, round 1\")")
         row = db.get(CandidateRow, candidate_id)
         assert row is not None
-        row.consent_at, row.consent_by = utc_now(), consent_by[:2000]
-        db.add(_audit(consent_by[:200], "consent", None, f"candidate {candidate_id}: identity template kept"))
+        row.consent_at, row.consent_by = utc_now(), _text(consent_by, 2000)
+        db.add(_audit(consent_by, "consent", None, f"candidate {candidate_id}: identity template kept"))
 
     def add_indicator(self, session_id: str, indicator: dict[str, Any]) -> None:
         """One indicator as found (summary.json's form), so a killed session keeps it."""
@@ -142,7 +151,7 @@ class Store:
     def fail_session(self, session_id: str, error: str, status: str = "failed") -> None:
         with self._tx() as db:
             row = self._get(db, session_id)
-            row.status, row.finished, row.error = status, utc_now(), error[:2000]
+            row.status, row.finished, row.error = status, utc_now(), _text(error, 2000)
             db.add(_audit("analysis", status, session_id, error[:500]))
 
     def mark_abandoned(self) -> int:
@@ -197,6 +206,8 @@ class Store:
                     "candidate_continuity": summary.get("candidate_continuity") if summary else None}
 
     def evidence_path(self, session_id: str, name: str) -> Path | None:
+        if "\0" in session_id:  # no such id, and PostgreSQL refuses NUL in a query
+            return None
         with self._sessions() as db:
             for e in db.scalars(select(EvidenceRow).where(EvidenceRow.session_id == session_id)):
                 if Path(e.path).name == name:
@@ -237,8 +248,8 @@ class Store:
             raise StoreError(f"decision {decision!r} is not one of {', '.join(DECISIONS)}")
         with self._tx() as db:
             self._get(db, session_id)
-            row = DecisionRow(session_id=session_id, decision=decision, note=note[:4000], reviewer=reviewer[:200],
-                              created=utc_now())
+            row = DecisionRow(session_id=session_id, decision=decision, note=_text(note, 4000),
+                              reviewer=_text(reviewer, 200), created=utc_now())
             db.add(row)
             db.add(_audit(reviewer or "reviewer", "decision", session_id, f"{decision}: {note[:300]}"))
             return _decision(row)
@@ -248,6 +259,8 @@ class Store:
             db.add(_audit(actor, action, session_id, detail))
 
     def audit_log(self, session_id: str | None = None, limit: int = 200) -> list[AuditEntry]:
+        if session_id and "\0" in session_id:  # no such id, and PostgreSQL refuses NUL in a query
+            return []
         with self._sessions() as db:
             stmt = select(AuditRow).order_by(AuditRow.at.desc(), AuditRow.id.desc()).limit(limit)
             if session_id:
@@ -288,7 +301,7 @@ class Store:
     # ------------------------------------------------------------ helpers
 
     def _get(self, db: Session, session_id: str) -> SessionRow:
-        row = db.get(SessionRow, session_id)
+        row = db.get(SessionRow, session_id) if "\0" not in session_id else None  # PostgreSQL refuses NUL
         if row is None:
             raise SessionNotFound(session_id, self.config.data_dir)
         return row
@@ -371,7 +384,15 @@ def _decision(d: DecisionRow) -> Decision:
 
 
 def _audit(actor: str, action: str, session_id: str | None, detail: str) -> AuditRow:
-    return AuditRow(at=utc_now(), actor=actor, action=action, session_id=session_id, detail=detail)
+    return AuditRow(at=utc_now(), actor=_text(actor, 200), action=_text(action, 64), session_id=session_id,
+                    detail=_text(detail))
+
+
+def _text(value: str, limit: int | None = None) -> str:
+    """Text as every backend keeps it: PostgreSQL refuses NUL characters and text longer than its column
+    (SQLite keeps both), so NULs are dropped and the text is cut to the column's length."""
+    value = value.replace("\0", "")
+    return value[:limit] if limit else value
 
 
 def _alive(pid: int) -> bool:

@@ -32,7 +32,12 @@ class CandidateRow(Base):
 
 class IdentityTemplateRow(Base):
     """One round's identity template (face descriptor mean and spread, voice profile), encrypted with the
-    configured key (key_id names it, never the key). Goes with its session and with its candidate."""
+    configured key (key_id names it, never the key). Goes with its session and with its candidate.
+
+    status: reference (compared with later sessions), pending (judged not, or not surely, the same person:
+    waits for a reviewer), rejected (a reviewer said it is not the candidate), verification (kept by
+    `verify`, never a reference by itself). verdict and face_distance: what the session's continuity check
+    found when the round was kept (its status, and the largest face distance to the references compared)."""
 
     __tablename__ = "identity_templates"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -42,6 +47,9 @@ class IdentityTemplateRow(Base):
     created: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     key_id: Mapped[str] = mapped_column(String(16))
     payload: Mapped[bytes] = mapped_column(LargeBinary)
+    status: Mapped[str] = mapped_column(String(16), default="reference")
+    verdict: Mapped[str] = mapped_column(String(32), default="")
+    face_distance: Mapped[float | None] = mapped_column(Float, nullable=True)
 
 
 class SessionRow(Base):

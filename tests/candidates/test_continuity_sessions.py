@@ -83,6 +83,20 @@ def test_a_later_round_of_the_same_person_matches_and_another_person_is_flagged(
     assert any("photo ID" in q for q in questions)  # the interviewer gets something to ask
 
 
+def test_verifying_another_person_first_does_not_turn_the_genuine_candidate_away(
+        clips: dict[str, Path], key: str, data_dir: Path, tmp_path: Path, capsys) -> None:
+    assert main(["analyze", str(clips["round1"]), "--profile", str(clips["alex"]), "--consent", "J. Doe, verbal",
+                 "--out", str(tmp_path / "r1"), *FAST]) == 0
+    assert main(["verify", "--candidate", "alex@example.org", str(clips["other"]), "--quiet"]) == 3
+    capsys.readouterr()
+    assert main(["verify", "--candidate", "alex@example.org", str(clips["round2"]), "--quiet", "--json"]) == 0
+    genuine = json.loads(capsys.readouterr().out)
+    assert genuine["status"] == "same_person" and [r["round"] for r in genuine["rounds"]] == [1]
+    assert genuine["rounds_skipped"] == [{"round": 2, "status": "verification"}]
+    assert db_rows(data_dir, "SELECT round, status FROM identity_templates ORDER BY round") == [
+        (1, "reference"), (2, "verification"), (3, "verification")]
+
+
 def test_without_consent_no_template_is_stored_and_the_summary_says_so(
         clips: dict[str, Path], key: str, data_dir: Path, tmp_path: Path) -> None:
     assert main(["analyze", str(clips["other"]), "--profile", str(clips["sam"]), "--out", str(tmp_path / "o"),
