@@ -1,10 +1,14 @@
-"""Shared fixtures: where the real media is, and media generated at test time."""
+"""Shared fixtures: where the real media is, media generated at test time, and the store's backends."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -76,3 +80,62 @@ def synthetic_clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("synthetic") / "tone.mp4"
     write_synthetic_video(path, seconds=3.0, fps=25, tone_hz=440.0)
     return path
+
+
+# ------------------------------------------------------------------------------ the store's two backends
+
+POSTGRES_URL_VAR = "IG_TEST_POSTGRES_URL"
+# Not UTC on purpose: a datetime written or read without its zone shows up as hours off.
+POSTGRES_TEST_TIMEZONE = "Asia/Kathmandu"
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def store_backend(request: pytest.FixtureRequest) -> str:
+    """The store's database for store, review and batch tests: SQLite (the default) or PostgreSQL, the
+    server IG_TEST_POSTGRES_URL names (a role that may create databases; .ci/run starts Debian's)."""
+    if request.param == "postgresql" and not os.environ.get(POSTGRES_URL_VAR):
+        pytest.skip(f"PostgreSQL store tests need {POSTGRES_URL_VAR}=postgresql+psycopg://USER:PASSWORD@HOST:PORT/DB "
+                    f"(a role with CREATEDB; .ci/run starts Debian's server and sets it)")
+    return request.param
+
+
+@contextmanager
+def store_in(backend: str, folder: Path) -> Iterator[str]:
+    """The store URL for a data folder: SQLite's default file, or a new PostgreSQL database (dropped after)
+    named in the folder's config.toml, so every command, server and worker started on the folder uses it."""
+    from interview_guard.config import CONFIG_NAME, DB_NAME
+
+    if backend == "sqlite":
+        yield f"sqlite:///{(folder / DB_NAME).resolve()}"
+        return
+    with postgres_database(os.environ[POSTGRES_URL_VAR]) as url:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / CONFIG_NAME).write_text(f"[store]\nurl = {json.dumps(url)}\n")
+        yield url
+
+
+@contextmanager
+def postgres_database(admin_url: str) -> Iterator[str]:
+    """A database of its own (random name, a non-UTC time zone) on the server admin_url reaches."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.pool import NullPool
+
+    name = f"ig_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+        conn.execute(text(f"ALTER DATABASE \"{name}\" SET timezone TO '{POSTGRES_TEST_TIMEZONE}'"))
+    try:
+        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:  # FORCE: the engines the test left open are cut off
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def store_url(store_backend: str, data_dir: Path) -> Iterator[str]:
+    """This test's store, on each backend: use with `pytestmark = pytest.mark.usefixtures("store_url")`."""
+    with store_in(store_backend, data_dir) as url:
+        yield url

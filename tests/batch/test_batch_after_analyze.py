@@ -10,6 +10,8 @@ import pytest
 
 from interview_guard.cli import main
 
+pytestmark = pytest.mark.usefixtures("store_url")  # on SQLite and on PostgreSQL (tests/conftest.py)
+
 FAST = ["--no-speech", "--no-liveness", "--no-identity", "--quiet"]
 
 

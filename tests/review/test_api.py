@@ -15,8 +15,11 @@ from interview_guard.cli import main
 from interview_guard.config import load_config
 from interview_guard.review.openapi import openapi_document
 from interview_guard.store import open_store
+from tests.conftest import store_in
 from tests.review.server import review_server
 from tests.store.test_store import _record
+
+pytestmark = pytest.mark.usefixtures("store_url")  # on SQLite and on PostgreSQL (tests/conftest.py)
 
 TOKEN = "correct-horse-battery-staple"
 
@@ -104,13 +107,14 @@ schema = schemathesis.openapi.from_dict(openapi_document())
 
 
 @pytest.fixture(scope="module")
-def fuzz_server(tmp_path_factory: pytest.TempPathFactory):
+def fuzz_server(tmp_path_factory: pytest.TempPathFactory, store_backend: str):
     data_dir = tmp_path_factory.mktemp("fuzz-data")
-    with open_store(load_config(data_dir)) as store:
-        for k in range(3):
-            _record(store, f"2026110{k}T090000Z-0000000{k}", f"clip{k}.mp4", checks=("lip_sync",) * k)
-    with review_server(data_dir) as url:
-        yield url
+    with store_in(store_backend, data_dir):
+        with open_store(load_config(data_dir)) as store:
+            for k in range(3):
+                _record(store, f"2026110{k}T090000Z-0000000{k}", f"clip{k}.mp4", checks=("lip_sync",) * k)
+        with review_server(data_dir) as url:
+            yield url
 
 
 @schema.parametrize()

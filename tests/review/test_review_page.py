@@ -14,6 +14,8 @@ from tests.conftest import run_ffmpeg
 from tests.profile.resumes import resume, write
 from tests.review.server import review_server
 
+pytestmark = pytest.mark.usefixtures("store_url")  # on SQLite and on PostgreSQL (tests/conftest.py)
+
 
 def _chromium_ready() -> None:
     if shutil.which("chromium") is None:

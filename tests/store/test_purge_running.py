@@ -13,6 +13,8 @@ from interview_guard.store import SessionRunning, open_store
 from tests.review.server import review_server
 from tests.store.test_store import _record
 
+pytestmark = pytest.mark.usefixtures("store_url")  # on SQLite and on PostgreSQL (tests/conftest.py)
+
 SID = "20261201T090000Z-cccccccc"
 
 

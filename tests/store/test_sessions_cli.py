@@ -1,17 +1,20 @@
-"""`interview-guard sessions ...` and `analyze` writing to the store, including a run killed mid-session."""
+"""`interview-guard sessions ...` and `analyze` writing to the store, including a run killed mid-session; on
+SQLite and on PostgreSQL (tests/conftest.py: store_url)."""
 
 from __future__ import annotations
 
 import json
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.pool import NullPool
 
 from interview_guard.cli import main
 from interview_guard.config import load_config
@@ -19,6 +22,8 @@ from interview_guard.store import open_store
 from interview_guard.store.db import check_readable
 from tests.conftest import run_ffmpeg
 from tests.store.test_store import _record, _rows_mentioning
+
+pytestmark = pytest.mark.usefixtures("store_url")
 
 
 def _seed(data_dir: Path) -> None:
@@ -67,7 +72,7 @@ def test_purge_asks_unless_yes_and_removes_rows_and_files(data_dir: Path, capsys
     assert main(["sessions", "purge", sid, "--yes", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["sessions"] == 1
     assert not (data_dir / "sessions" / sid).exists()
-    assert _rows_mentioning(data_dir / "interview-guard.db", sid) == []
+    assert _rows_mentioning(data_dir, sid) == []
     assert main(["sessions", "purge", "--older-than", "0", "--yes"]) == 0, "everything older than now"
     capsys.readouterr()
     assert main(["sessions", "list", "--json"]) == 0
@@ -102,8 +107,8 @@ def test_a_recording_that_cannot_be_opened_leaves_no_session(data_dir: Path, tmp
 
 
 @pytest.mark.slow
-def test_killing_analyze_mid_session_leaves_a_readable_incomplete_session(media_dir: Path, ffmpeg: str,
-                                                                          data_dir: Path, tmp_path: Path) -> None:
+def test_killing_analyze_mid_session_leaves_a_readable_incomplete_session(media_dir: Path, ffmpeg: str, data_dir: Path,
+                                                                          tmp_path: Path, store_url: str) -> None:
     long_clip = tmp_path / "long.mp4"
     run_ffmpeg(ffmpeg, "-stream_loop", "7", "-i", str(media_dir / "manipulated" / "hyperlips_v2_obama_SOURCE_real.mp4"),
                "-c", "copy", str(long_clip))
@@ -111,8 +116,7 @@ def test_killing_analyze_mid_session_leaves_a_readable_incomplete_session(media_
                              "--out", str(tmp_path / "out"), "--no-liveness", "--no-identity", "--no-lip-sync",
                              "--fps", "5"], env={**os.environ, "IG_DATA_DIR": str(data_dir)},
                             stderr=subprocess.PIPE)
-    db = data_dir / "interview-guard.db"
-    written = _wait_for_rows(db, proc, timeout=240)
+    written = _wait_for_rows(store_url, proc, timeout=240)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     assert proc.returncode == -signal.SIGKILL, "it was killed, not finished"
@@ -124,20 +128,20 @@ def test_killing_analyze_mid_session_leaves_a_readable_incomplete_session(media_
     assert len(detail["transcript"]) >= written, "everything committed before the kill is still there"
 
 
-def _wait_for_rows(db: Path, proc: subprocess.Popen, timeout: float) -> int:
-    """Transcript rows of the running session, once there are some."""
+def _wait_for_rows(url: str, proc: subprocess.Popen, timeout: float) -> int:
+    """Transcript rows of the running session, once there are some (read beside the store, not through it)."""
+    engine = create_engine(url, poolclass=NullPool)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             pytest.fail(f"analyze ended before it could be killed: {proc.stderr.read().decode()[-500:]}")
-        if db.exists():
-            try:
-                with sqlite3.connect(db) as conn:
-                    count = conn.execute("SELECT count(*) FROM transcript_segments").fetchone()[0]
-            except sqlite3.OperationalError:  # tables not made yet
-                count = 0
-            if count:
-                return count
+        try:
+            with engine.connect() as conn:
+                count = conn.execute(text("SELECT count(*) FROM transcript_segments")).scalar()
+        except SQLAlchemyError:  # no database (file) or tables yet
+            count = 0
+        if count:
+            return count
         time.sleep(0.5)
     proc.kill()
     pytest.fail("no transcript row was written within the time limit")

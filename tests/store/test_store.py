@@ -1,25 +1,27 @@
-"""The session store: schema and migrations, writing as it happens, queries, decisions, audit, purge."""
+"""The session store: schema and migrations, writing as it happens, queries, decisions, audit, purge; on
+SQLite and on PostgreSQL (tests/conftest.py: store_url)."""
 
 from __future__ import annotations
 
 import os
-import sqlite3
 import subprocess
 import sys
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import inspect, text
+from sqlalchemy import MetaData, inspect, select, text
 
 from interview_guard.config import load_config
 from interview_guard.store import SessionQuery, StoreError, open_store
-from interview_guard.store.db import check_readable
+from interview_guard.store.db import check_readable, engine_for
 from interview_guard.store.recorder import SessionRecorder
 from interview_guard.store.store import utc_now
 from tests.store.sessions import indicator, segment, summary
 
 JPEG = b"\xff\xd8\xff\xe0" + b"\0" * 64
+
+pytestmark = pytest.mark.usefixtures("store_url")
 
 
 def _store(data_dir: Path):
@@ -40,28 +42,31 @@ def _record(store, sid: str, source: str = "call.mp4", checks=("lip_sync",), can
     return rec
 
 
-def _rows_mentioning(db_path: Path, needle: str) -> list[tuple[str, tuple]]:
-    """Every row of every table with a text column containing needle."""
+def _rows_mentioning(data_dir: Path, needle: str) -> list[tuple[str, tuple]]:
+    """Every row of every table of the data folder's store with a text column containing needle."""
+    engine = engine_for(load_config(data_dir).database_url)
+    tables = MetaData()
+    tables.reflect(engine)
     found = []
-    with sqlite3.connect(db_path) as conn:
-        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
-        for table in tables:
-            for row in conn.execute(f'SELECT * FROM "{table}"'):
+    with engine.connect() as conn:
+        for table in tables.sorted_tables:
+            for row in conn.execute(select(table)):
                 if any(isinstance(v, str) and needle in v for v in row):
-                    found.append((table, row))
+                    found.append((table.name, tuple(row)))
     return found
 
 
-def test_a_new_store_is_migrated_to_the_newest_schema_in_wal_mode(data_dir: Path) -> None:
+def test_a_new_store_is_migrated_to_the_newest_schema_and_sqlite_is_in_wal_mode(data_dir: Path) -> None:
     with _store(data_dir) as store:
         tables = set(inspect(store.engine).get_table_names())
         with store.engine.connect() as conn:
-            mode = conn.execute(text("PRAGMA journal_mode")).scalar()
             version = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            sqlite = store.engine.dialect.name == "sqlite"
+            mode = conn.execute(text("PRAGMA journal_mode")).scalar() if sqlite else "wal"
     assert {"sessions", "candidates", "indicators", "transcript_segments", "evidence_files", "decisions",
             "audit_log", "identity_templates", "alembic_version"} <= tables
-    assert mode == "wal" and version == "0003"
-    assert (data_dir / "interview-guard.db").exists()
+    assert mode == "wal" and version == "0004"
+    assert (data_dir / "interview-guard.db").exists() == sqlite
 
 
 def test_the_migrations_build_exactly_the_tables_the_code_declares(data_dir: Path) -> None:
@@ -143,10 +148,9 @@ def test_purge_leaves_no_row_and_no_file_of_the_session(data_dir: Path, tmp_path
         store.record_decision(gone.session_id, "escalated", "stand-in", "Ana")
         result = store.purge([gone.session_id])
         remaining = [r.id for r in store.list_sessions()]
-    db = data_dir / "interview-guard.db"
     assert result.sessions == 1 and result.files >= 4 and result.candidates == 1
-    assert _rows_mentioning(db, gone.session_id) == [], "no row of any table names the purged session"
-    assert _rows_mentioning(db, CLEAN["basics"]["email"]) == [], "the candidate left with no session goes too"
+    assert _rows_mentioning(data_dir, gone.session_id) == [], "no row of any table names the purged session"
+    assert _rows_mentioning(data_dir, CLEAN["basics"]["email"]) == [], "the candidate left with no session goes too"
     assert not gone.folder.exists() and remaining == ["kept-session"]
     assert (data_dir / "sessions" / "kept-session" / "summary.json").exists()
 
@@ -180,7 +184,7 @@ def test_a_session_whose_writer_died_is_marked_incomplete_and_keeps_its_rows(dat
 def test_bad_settings_are_refused_with_the_file_and_the_key(data_dir: Path) -> None:
     from interview_guard.errors import UserError
 
-    data_dir.mkdir(parents=True)
+    data_dir.mkdir(parents=True, exist_ok=True)
     (data_dir / "config.toml").write_text("[store]\nretention_days = -3\n")
     with pytest.raises(UserError, match="retention_days"):
         load_config(data_dir)
@@ -196,10 +200,42 @@ def test_bad_settings_are_refused_with_the_file_and_the_key(data_dir: Path) -> N
 
 
 def test_evidence_thumbnails_can_be_turned_off(data_dir: Path) -> None:
-    data_dir.mkdir(parents=True)
-    (data_dir / "config.toml").write_text("[store]\nevidence_thumbnails = false\n")
+    data_dir.mkdir(parents=True, exist_ok=True)
+    config = data_dir / "config.toml"  # on PostgreSQL it names the test's database already
+    config.write_text((config.read_text() if config.exists() else "[store]\n") + "evidence_thumbnails = false\n")
     with _store(data_dir) as store:
         rec = _record(store, "s1")
         detail = store.session_detail("s1")
     assert detail["evidence"] == [] and not (rec.folder / "evidence").exists()
     assert (rec.folder / "report.html").exists()
+
+
+def test_concurrent_writers_keep_every_session_and_row(data_dir: Path) -> None:
+    """Four threads, each with its own store handle, writing sessions at once (a live call, analyses)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def write(worker: int) -> list[str]:
+        with _store(data_dir) as store:
+            return [_record(store, f"20261201T0900{worker:02d}Z-{k:08x}", f"w{worker}-{k}.mp4").session_id
+                    for k in range(5)]
+
+    with _store(data_dir):  # migrate once, as analyze-batch does, before the writers start
+        pass
+    with ThreadPoolExecutor(4) as pool:
+        ids = [sid for batch in pool.map(write, range(4)) for sid in batch]
+    with _store(data_dir) as store:
+        assert store.count_sessions() == 20 == len(set(ids))
+        assert all(store.get_session(sid).status == "complete" for sid in ids)
+        assert sum(len(store.session_detail(sid)["indicators"]) for sid in ids) == 20
+
+
+def test_times_come_back_in_utc_whatever_the_database_zone(data_dir: Path) -> None:
+    """SQLite hands times back without a zone, PostgreSQL in the session's zone (not UTC in these tests)."""
+    with _store(data_dir) as store:
+        _record(store, "s1")
+        store.record_decision("s1", "cleared", "", "Ana")
+        record, audit = store.get_session("s1"), store.audit_log("s1")
+    times = [record.started, record.finished, record.decision.created, *(a.at for a in audit)]
+    assert all(t.utcoffset() == timedelta(0) for t in times), times
+    assert record.to_dict()["started"].endswith("+00:00")
+    assert abs(utc_now() - record.started) < timedelta(minutes=5)

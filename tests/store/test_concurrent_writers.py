@@ -1,0 +1,84 @@
+"""Several writers at once on one store, on SQLite and on PostgreSQL: processes that open a new store together
+(one migrates, the others wait), sessions of one candidate written side by side (one candidate row), and
+rounds kept at the same time for one candidate (each gets its own round number)."""
+
+from __future__ import annotations
+
+import multiprocessing
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from interview_guard.candidates.cipher import TemplateCipher, new_key
+from interview_guard.candidates.template import IdentityTemplate
+from interview_guard.config import load_config
+from interview_guard.store import open_store
+from interview_guard.store.identity import keep_round, list_rounds
+from interview_guard.store.recorder import candidate_id_of
+from interview_guard.store.tables import CandidateRow
+from tests.store.test_store import _record
+
+pytestmark = pytest.mark.usefixtures("store_url")
+
+WRITERS = 4
+SESSIONS_EACH = 3
+
+
+def _write_sessions(data_dir: str, worker: int, profile: str) -> list[str]:
+    """One writer (a process or a thread): opens the store itself and keeps its sessions of the candidate."""
+    with open_store(load_config(Path(data_dir))) as store:
+        return [_record(store, f"20261201T09{worker:02d}{k:02d}Z-{worker:04x}{k:04x}", f"w{worker}-{k}.mp4",
+                        candidate=Path(profile)).session_id for k in range(SESSIONS_EACH)]
+
+
+def _profile(tmp_path: Path) -> Path:
+    from tests.profile.resumes import CLEAN, write
+
+    return write(tmp_path, CLEAN)
+
+
+def test_processes_opening_a_new_store_at_once_keep_every_session_of_one_candidate(data_dir: Path,
+                                                                                   tmp_path: Path) -> None:
+    profile = _profile(tmp_path)
+    with multiprocessing.get_context("spawn").Pool(WRITERS) as pool:  # nothing migrated yet: they race to
+        ids = [sid for batch in pool.starmap(_write_sessions, [(str(data_dir), w, str(profile))
+                                                              for w in range(WRITERS)]) for sid in batch]
+    with open_store(load_config(data_dir)) as store:
+        records = [store.get_session(sid) for sid in ids]
+        with store.reading() as db:
+            candidates = db.scalar(select(func.count()).select_from(CandidateRow))
+    assert len(set(ids)) == WRITERS * SESSIONS_EACH == store.count_sessions()
+    assert all(r.status == "complete" and r.indicator_count == 1 for r in records)
+    assert candidates == 1 and {r.candidate for r in records} == {records[0].candidate}, "one row per candidate"
+
+
+def test_threads_keeping_sessions_of_one_candidate_share_its_row(data_dir: Path, tmp_path: Path) -> None:
+    profile = _profile(tmp_path)
+    with open_store(load_config(data_dir)):  # migrated once, as analyze-batch does before its workers start
+        pass
+    with ThreadPoolExecutor(WRITERS) as pool:
+        ids = [sid for batch in pool.map(lambda w: _write_sessions(str(data_dir), w, str(profile)), range(WRITERS))
+               for sid in batch]
+    with open_store(load_config(data_dir)) as store, store.reading() as db:
+        assert db.scalar(select(func.count()).select_from(CandidateRow)) == 1
+        assert store.count_sessions() == len(set(ids)) == WRITERS * SESSIONS_EACH
+
+
+def test_rounds_kept_at_the_same_time_get_distinct_round_numbers(data_dir: Path, tmp_path: Path) -> None:
+    """Sessions of one candidate analysed side by side all saw the same earlier rounds, so each was told to
+    keep its template as the same next round; the store gives each its own number."""
+    profile = _profile(tmp_path)
+    cid = candidate_id_of(str(profile))
+    cipher = TemplateCipher(new_key())
+    template = IdentityTemplate(face_mean=(0.1,) * 128, face_spread=0.1, face_samples=10, voice_mean=None,
+                                voice_seconds=0.0)
+    with open_store(load_config(data_dir)) as store:
+        sessions = [_record(store, f"s{k}", f"round{k}.mp4", candidate=profile).session_id for k in range(6)]
+        store.record_consent(cid, "J. Doe, verbal")
+        with ThreadPoolExecutor(len(sessions)) as pool:
+            list(pool.map(lambda sid: keep_round(store, cid, sid, 1, template, cipher), sessions))
+        rounds = list_rounds(store, cid)
+    assert sorted(r.round for r in rounds) == list(range(1, len(sessions) + 1))
+    assert sorted(r.session_id for r in rounds) == sorted(sessions)
