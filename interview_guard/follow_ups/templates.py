@@ -16,6 +16,7 @@ from interview_guard.follow_ups.core import FollowUp, Quote, follow_up_id
 
 MAX_PER_INDICATOR = 2
 _HEARD_CHARS = 200  # a long answer is quoted by its start
+SHORT_SPAN_S = 5.0  # a finding shorter than this is placed by its ends to the tenth of a second
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})(?:-\d{2})?\b")
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December")
@@ -36,6 +37,20 @@ def _ask(ind: Indicator, key: str, question: str, quotes: list[Quote], reason: s
 
 def clock(t: float) -> str:
     return f"{int(t // 60)}:{int(t % 60):02d}"
+
+
+def exact_clock(t: float) -> str:
+    """m:ss.s, to the tenth of a second (0:00.3)."""
+    t = round(t, 1)
+    return f"{int(t // 60)}:{t % 60:04.1f}"
+
+
+def near(start: float, end: float) -> str:
+    """Where a span is, for a question: 'around 1:15', or a short span by its ends ('at 0:00.3–0:02.2'),
+    where the whole seconds would say nothing ('around 0:00' for a voice heard from 0.3 to 2.2 s)."""
+    if end - start < SHORT_SPAN_S:
+        return f"at {exact_clock(start)}–{exact_clock(end)}"
+    return f"around {clock(start)}"
 
 
 def _heard(ind: Indicator) -> list[Quote]:
@@ -138,7 +153,7 @@ def _latency(ind: Indicator) -> list[FollowUp]:
 
 def _second_voice(ind: Indicator) -> list[FollowUp]:
     seconds = Quote("measured", f"another voice for {ind.measurements.get('seconds', 0.0):.1f} s")
-    return [_ask(ind, "voice", f"I think I heard another voice around {clock(ind.start)} — is anyone with you, or "
+    return [_ask(ind, "voice", f"I think I heard another voice {near(ind.start, ind.end)} — is anyone with you, or "
                                f"is something playing nearby?",
                  _heard(ind) + [seconds], "a voice other than the candidate's and the interviewer's")]
 
@@ -156,7 +171,7 @@ def _own_words(ind: Indicator) -> list[FollowUp]:
 
 
 def _language(ind: Indicator) -> list[FollowUp]:
-    return [_ask(ind, "language", f"I heard a few words in another language around {clock(ind.start)} — were you "
+    return [_ask(ind, "language", f"I heard a few words in another language {near(ind.start, ind.end)} — were you "
                                   f"speaking with someone?", _heard(ind), "speech in another language")]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 import webbrowser
 from pathlib import Path
@@ -119,20 +120,52 @@ async def _serve(agent, args: argparse.Namespace, web, page: str = "") -> int:
             await site.start()
         except OSError as e:
             raise UserError(f"cannot listen on {args.host}:{args.port} ({e.strerror}); pick another --port") from e
-        url = f"http://{args.host}:{args.port}/{page}"
-        print(f"interview-guard {'serve' if page else 'live'}: {url}  (sessions in {agent.data_dir}; Ctrl-C to stop)",
-              file=sys.stderr, flush=True)
+        port = runner.addresses[0][1] if args.port == 0 and runner.addresses else args.port  # --port 0: the one bound
+        url = f"http://{args.host}:{port}/{page}"
+        print(f"interview-guard {'serve' if page else 'live'}: {url}  (sessions in {agent.data_dir}; "
+              f"{_how_it_ends(args)})", file=sys.stderr, flush=True)
         if args.source:
             session = await _start_source(agent, args)
             if args.no_browser:
                 return await _wait_for_end(session)
-            webbrowser.open(f"{url}?watch={session.id}")
+            _open_page(f"{url}?watch={session.id}")
         elif not args.no_browser:
-            webbrowser.open(url)
-        while True:
-            await asyncio.sleep(3600)
+            _open_page(url)
+        await _until_stopped()
+        return 0
     finally:
         await runner.cleanup()
+
+
+def _how_it_ends(args: argparse.Namespace) -> str:
+    """A recording with no page ends by itself; a camera, or a server kept for a page, runs until Ctrl-C."""
+    if args.source and args.no_browser and not args.source.startswith("v4l2:"):
+        return f"ends when {Path(args.source).name} has played to its end; Ctrl-C stops it early"
+    return "Ctrl-C to stop"
+
+
+def _open_page(url: str) -> bool:
+    """Open the page in a browser where there is one; else say where to open it. A console browser (what
+    Python picks on Linux without a display) would take over this terminal: none is used there unless
+    BROWSER names one."""
+    env = os.environ
+    headless = sys.platform.startswith("linux") and not any(env.get(k) for k in ("DISPLAY", "WAYLAND_DISPLAY",
+                                                                                   "BROWSER"))
+    opened = False
+    if not headless:
+        try:
+            webbrowser.get()  # webbrowser.Error when no browser is registered at all
+            opened = webbrowser.open(url)
+        except webbrowser.Error:
+            opened = False
+    print(f"opened {url} in the browser" if opened else f"no browser to open here: open {url} in a browser on "
+          f"this machine", file=sys.stderr, flush=True)
+    return opened
+
+
+async def _until_stopped() -> None:
+    while True:
+        await asyncio.sleep(3600)
 
 
 async def _start_source(agent, args: argparse.Namespace):

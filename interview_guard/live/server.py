@@ -7,7 +7,9 @@ template, and how). The client opens a DataChannel named `indicators`; the agent
 sends one JSON object per update on it and accepts {"type": "stop"} and {"type": "challenge"}
 (start a head-turn challenge now). Watchers that send no media
 (a page following `live --source FILE`) read the same messages from `GET /sessions/{id}/events`
-(server-sent events). `POST /sessions/{id}/follow-ups/{follow_up}` with {"state": "asked" | "answered"}
+(server-sent events). Either way the first message is {"type": "checks", "checks": [...]}: the checks the
+session runs, so that a page shows a tile for each before any has judged.
+`POST /sessions/{id}/follow-ups/{follow_up}` with {"state": "asked" | "answered"}
 marks a proposed follow-up question (any page, either way of following).
 """
 
@@ -25,6 +27,7 @@ from pathlib import Path
 from aiohttp import web
 from aiortc import RTCPeerConnection, RTCSessionDescription
 
+from interview_guard.analyzers.registry import ANALYZERS
 from interview_guard.errors import UserError
 from interview_guard.follow_ups import FollowUpError, FollowUpsClosed, UnknownFollowUp
 from interview_guard.live.clock import SenderReports, SessionClock
@@ -169,6 +172,7 @@ class LiveAgent:
             if channel.label != "indicators":
                 return
             listener = _channel_listener(channel)
+            listener(checks_message(session.options))
             session.add_listener(listener)
             channel.on("close", lambda: session.remove_listener(listener))
 
@@ -258,11 +262,12 @@ class LiveAgent:
 
         response = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache"})
         await response.prepare(request)
-        session.add_listener(listener)
+        session.add_listener(listener)  # it queues what it is given: the checks below go out first
         try:
+            await response.write(_event(checks_message(session.options)))
             while True:
                 message = await queue.get()
-                await response.write(f"data: {json.dumps(message, default=str)}\n\n".encode())
+                await response.write(_event(message))
                 if message.get("type") == "state" and message.get("state") in ("ended", "failed"):
                     break
         except (ConnectionResetError, asyncio.CancelledError):
@@ -301,6 +306,15 @@ class LiveAgent:
                 await self.end_session(session)
         await asyncio.gather(*(pc.close() for pc in self._pcs), return_exceptions=True)
         self._pcs.clear()
+
+
+def checks_message(options: AnalysisOptions) -> Message:
+    """The checks a session with these options runs, in the registry's order."""
+    return {"type": "checks", "checks": [c for cls in ANALYZERS if cls.runs_with(options) for c in cls.checks]}
+
+
+def _event(message: Message) -> bytes:
+    return f"data: {json.dumps(message, default=str)}\n\n".encode()
 
 
 def _channel_listener(channel):

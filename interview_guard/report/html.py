@@ -9,10 +9,10 @@ from typing import Any
 from interview_guard.analyzers.core import Indicator
 from interview_guard.follow_ups import FollowUp
 from interview_guard.fusion import strength
-from interview_guard.report.plots import series_svg
+from interview_guard.report.plots import measurements_html
+from interview_guard.report.timeline import LEVEL_COLOUR, timeline_html
 from interview_guard.summary import SessionSummary
 
-_LEVEL_COLOUR = {"red": "#d93025", "amber": "#f29900", "green": "#1e8e3e"}
 _RISK_COLOUR = {"high": "#d93025", "review": "#f29900", "clear": "#1e8e3e"}
 _CSS = """
 body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:1100px;color:#202124;padding:0 16px}
@@ -38,10 +38,10 @@ def render_report(summary: SessionSummary, frames_jpeg: dict[float, bytes]) -> s
         _header(summary, d),
         _warnings(d["warnings"]),
         _continuity(d["candidate_continuity"]),
-        "<h2>Timeline</h2>", _timeline_svg(summary),
+        "<h2>Timeline</h2>", timeline_html(summary),
         "<h2>Indicators</h2>", _indicator_table(summary.indicators, frames_jpeg),
         _follow_ups(summary),
-        _measurements(summary),
+        measurements_html(summary),
         "<h2>Transcript</h2>", _transcript(summary),
         "<h2>Faces</h2>", _faces_svg(summary), _track_table(d["faces"]),
         "<h2>Run</h2>", _run_details(d),
@@ -60,14 +60,6 @@ def _header(summary: SessionSummary, d: dict[str, Any]) -> str:
             f"<p><span class=risk id=risk-level style='background:{_RISK_COLOUR[risk.level]}'>"
             f"{risk.level.upper()}</span> <span class=muted>risk score {risk.score:.2f} "
             f"(fusion rule in the README)</span></p><ul id=top-reasons>{reasons}</ul>")
-
-
-def _measurements(summary: SessionSummary) -> str:
-    if not summary.series:
-        return ""
-    plots = "".join(f"<div>{series_svg(s, summary.source.duration)}</div>" for s in summary.series)
-    return (f"<h2>Measurements over time</h2><p class=muted>One point per sliding window; gaps are windows "
-            f"that could not be judged (silence, face turned away or covered). Dashed: thresholds.</p>{plots}")
 
 
 def _continuity(c: dict[str, Any]) -> str:
@@ -91,47 +83,6 @@ def _warnings(warnings: list[str]) -> str:
     return "".join(f"<p class=warn>{escape(w)}</p>" for w in warnings)
 
 
-def _x(t: float, duration: float, left: int, width: int) -> float:
-    return left + width * (t / duration if duration > 0 else 0)
-
-
-def _timeline_svg(summary: SessionSummary) -> str:
-    duration = max(summary.source.duration, 0.1)
-    checks = list(summary.checks_run)
-    left, width, row = 150, 900, 22
-    rows = ["faces in view", "speech"] + checks
-    height = row * len(rows) + 30
-    out = [f"<svg id=timeline width={left + width + 20} height={height} role=img "
-           "aria-label='indicator timeline'>"]
-    for r, name in enumerate(rows):
-        y = r * row + 4
-        out.append(f"<text x=4 y={y + 14}>{escape(name)}</text>"
-                   f"<rect x={left} y={y} width={width} height={row - 6} fill=#f1f3f4 />")
-    for sec, count in enumerate(summary.faces_per_second):
-        if count and sec < duration:
-            colour = "#1e8e3e" if count == 1 else "#d93025"
-            x0, x1 = _x(sec, duration, left, width), _x(min(sec + 1.0, duration), duration, left, width)
-            out.append(f"<rect x={x0:.1f} y=4 width={max(1.0, x1 - x0):.1f} height={row - 6} fill={colour} opacity=.7>"
-                       f"<title>{sec}-{sec + 1} s: {count} face(s)</title></rect>")
-    for seg in summary.transcript.segments:
-        x0, x1 = _x(seg.start, duration, left, width), _x(seg.end, duration, left, width)
-        out.append(f"<rect x={x0:.1f} y={row + 4} width={max(1.0, x1 - x0):.1f} height={row - 6} fill=#1a73e8 "
-                   f"opacity=.6><title>{seg.start:.1f}-{seg.end:.1f} s: {escape(seg.text)}</title></rect>")
-    for ind in summary.indicators:
-        r = rows.index(ind.check) if ind.check in rows else None
-        if r is None:
-            continue
-        x0, x1 = _x(ind.start, duration, left, width), _x(ind.end, duration, left, width)
-        out.append(f"<rect class=ind data-check={ind.check} x={x0:.1f} y={r * row + 4} "
-                   f"width={max(2.0, x1 - x0):.1f} height={row - 6} fill={_LEVEL_COLOUR[ind.level]}>"
-                   f"<title>{escape(ind.reason)}</title></rect>")
-    for k in range(0, int(duration) + 1, max(1, int(duration / 10) or 1)):
-        x = _x(k, duration, left, width)
-        out.append(f"<text x={x:.1f} y={height - 6} text-anchor=middle>{k}s</text>")
-    out.append("</svg>")
-    return "".join(out)
-
-
 def _img(jpeg: bytes, title: str) -> str:
     return (f"<img alt='{escape(title)}' title='{escape(title)}' "
             f"src='data:image/jpeg;base64,{base64.b64encode(jpeg).decode()}'>")
@@ -145,7 +96,7 @@ def _indicator_table(indicators: tuple[Indicator, ...], frames: dict[float, byte
         thumbs = "".join(_img(frames[t], f"frame {i} at {t:.2f} s") for e in ind.evidence
                          for t, i in zip(e.frame_times, e.frame_indices) if t in frames)
         notes = "; ".join(escape(e.note) for e in ind.evidence if e.note)
-        rows.append(f"<tr class=indicator><td><span class=lvl style='background:{_LEVEL_COLOUR[ind.level]}'>"
+        rows.append(f"<tr class=indicator><td><span class=lvl style='background:{LEVEL_COLOUR[ind.level]}'>"
                     f"</span>{escape(ind.check)}</td><td>{ind.start:.1f}–{ind.end:.1f} s</td>"
                     f"<td>{ind.score:.2f} / {ind.confidence:.2f}</td><td>{escape(ind.reason)}"
                     f"<div class=muted>{notes}</div><div class=thumbs>{thumbs}</div></td></tr>")
@@ -229,7 +180,17 @@ def _track_table(faces: dict[str, Any]) -> str:
 
 
 def _run_details(d: dict[str, Any]) -> str:
-    timings = ", ".join(f"{k} {v:.2f} s" for k, v in d["timings"].items())
+    timings = ", ".join(_timing(k, v) for k, v in d["timings"].items())
     return (f"<p>Checks run: {escape(', '.join(d['checks_run']))}.</p><p class=muted>interview-guard "
             f"{escape(d['tool_version'])}; analysis fps {d['settings']['media']['analysis_fps']}; "
             f"timings: {escape(timings)}.</p>")
+
+
+_COUNT_NAMES = ("descriptors", "frames", "windows", "segments", "count", "dropped")
+
+
+def _timing(name: str, value: float) -> str:
+    """A stage's busy seconds; a count (identity descriptors, frames: a whole number) without a unit."""
+    if (isinstance(value, int) and not isinstance(value, bool)) or name.endswith(_COUNT_NAMES):
+        return f"{name.replace('_', ' ')} {value:g}"
+    return f"{name} {value:.2f} s"

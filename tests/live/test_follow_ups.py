@@ -61,7 +61,8 @@ def test_marks_take_the_session_clock_reach_the_pages_and_the_journal(tmp_path: 
 
 
 @pytest.mark.parametrize("path, body, status, error", [
-    ("s1/follow-ups/{fid}", "not json", 400, 'expected JSON {"state": "asked" | "answered"}'),
+    ("s1/follow-ups/{fid}", "not json", 415, "send the request body as JSON"),  # text/plain: a foreign page's
+    ("s1/follow-ups/{fid}", b"not json", 400, 'expected JSON {"state": "asked" | "answered"}'),
     ("s1/follow-ups/{fid}", [], 400, 'expected JSON {"state"'),
     ("s1/follow-ups/{fid}", {"mark": "asked"}, 400, 'expected JSON {"state"'),
     ("s1/follow-ups/{fid}", {"state": "done"}, 400, "'state' must be one of ['asked', 'answered'] (got 'done')"),
@@ -72,7 +73,10 @@ def test_marks_take_the_session_clock_reach_the_pages_and_the_journal(tmp_path: 
 def test_bad_marks_are_refused_with_a_reason(tmp_path: Path, path: str, body, status: int, error: str) -> None:
     async def check(client: TestClient, session: LiveSession, fid: str) -> None:
         url = f"/sessions/{path.format(fid=fid)}"
-        r = await (client.post(url, data=body) if isinstance(body, str) else client.post(url, json=body))
+        if isinstance(body, bytes):  # said to be JSON, but is not
+            r = await client.post(url, data=body, headers={"Content-Type": "application/json"})
+        else:
+            r = await (client.post(url, data=body) if isinstance(body, str) else client.post(url, json=body))
         assert r.status == status and error in (await r.json())["error"]
         assert session.follow_ups.items()[0].state == "proposed"
 

@@ -79,7 +79,8 @@ def test_a_page_can_follow_a_source_session_through_events(media_dir: Path, tmp_
 
     messages = asyncio.run(asyncio.wait_for(run(), 120))
     types = [m["type"] for m in messages]
-    assert types[0] == "state" and types[-1] == "state" and messages[-1]["state"] == "ended"
+    assert types[0] == "checks" and "no_face" in messages[0]["checks"]  # the page's tiles, before any judged
+    assert types[1] == "state" and types[-1] == "state" and messages[-1]["state"] == "ended"
     assert "transcript" in types and "summary" in types and "status" in types
 
 

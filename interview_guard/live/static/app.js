@@ -21,6 +21,7 @@ const TREND = 40;
 const $ = (id) => document.getElementById(id);
 let pc = null, channel = null, events = null, streams = [], sessionId = null;
 const tiles = new Map();    // check -> {el, history}
+let watched = null;         // the session this page follows (?watch=ID); it cannot start one of its own
 const flagged = [];         // [start, end] spans of amber/red findings
 
 function setState(text) { $("state").textContent = text; }
@@ -49,6 +50,16 @@ function setTile(check, level, reason) {
   if (t.history.length > TREND) t.history.shift();
   t.el.querySelector("polyline").setAttribute("points",
     t.history.map((v, i) => `${i},${3 - v}`).join(" "));
+}
+
+function showChecks(checks) {
+  // The session's checks, before any has judged: a grey tile each, updated by status and findings.
+  for (const check of checks) {
+    if (tiles.has(check)) continue;
+    const t = tile(check);
+    t.el.querySelector(".lvl").textContent = "cannot judge";
+    t.el.querySelector(".reason").textContent = "not judged yet";
+  }
 }
 
 function clock(t) { const m = Math.floor(t / 60), s = Math.floor(t % 60); return `${m}:${String(s).padStart(2, "0")}`; }
@@ -151,6 +162,7 @@ function showAnswer(f) {
 
 function onMessage(msg) {
   switch (msg.type) {
+    case "checks": showChecks(msg.checks || []); break;
     case "status": setTile(msg.check, msg.level, msg.reason); break;
     case "indicator": addFinding(msg); break;
     case "transcript": addTranscript(msg); break;
@@ -282,11 +294,15 @@ function finishUi() {
   for (const b of document.querySelectorAll("#follow-ups button")) b.disabled = true;  // the summary is written
   if (events) { events.close(); events = null; }
   setTimeout(teardown, 500);
-  $("start").disabled = false;
+  $("start").disabled = watched !== null;  // a watching page never starts a session
 }
 
 function watch(id) {
-  sessionId = id;
+  sessionId = id; watched = id;
+  const note = $("watch-note");
+  note.textContent = `This page watches session ${id}: its media comes from the agent (live --source), not from ` +
+    "this page, so Start is off here. Stop ends that session.";
+  note.hidden = false;
   // Following a session whose media does not come from this page (live --source FILE).
   $("setup").querySelectorAll("select, input, #start").forEach((e) => { e.disabled = true; });
   $("notice").hidden = false;
