@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from interview_guard.candidates.template import TemplateRound
 
 DEVICES = ("auto", "cpu", "cuda")
+ON_OTHER_LANGUAGE = ("switch", "mark")  # SpeechOptions.on_other_language
 FULL_RATE_FPS = 30.0  # the most frames per second any full-rate check looks at
 
 
@@ -65,6 +66,19 @@ class SpeechOptions:
         languages get no prompt (an English prompt would pull the multilingual model towards English).
     gpu_model: a larger model to use instead when speech runs on a GPU and that model is installed
         ("" keeps the usual one); batch workers set "whisper-base". The summary's transcript says which ran.
+    check_language: with a forced language (not "auto"), check the spoken language with the multilingual
+        model's language identification (speech/language.py): an English-only model writes invented English
+        for any other speech. About 0.6 s of one CPU core per check (measured; README).
+    on_other_language: what to do when the speech is not in `language`: "switch" transcribes the rest of the
+        session with the multilingual model (its words are the real ones, in that language); "mark" keeps
+        the forced model's words, marked untrusted and judged by no check.
+    min_expected_probability: the forced language counts as spoken when Whisper gives it at least this
+        probability (or ranks it first).
+    language_recheck_s: while the forced language is heard, check again after this many session seconds.
+    doubtful_word_probability: a window whose words the forced model gives a mean probability under this is
+        checked again at once (invented words score low: 0.35-0.55 on German, Spanish, Mandarin; English
+        0.67-0.92 here).
+    min_check_speech_s: a check on less speech than this is confirmed on the next window with speech.
     """
 
     enabled: bool = True
@@ -75,6 +89,12 @@ class SpeechOptions:
     cpu_threads: int = 0
     keep_fillers: bool = True
     gpu_model: str = ""
+    check_language: bool = True
+    on_other_language: str = "switch"
+    min_expected_probability: float = 0.5
+    language_recheck_s: float = 300.0
+    doubtful_word_probability: float = 0.6
+    min_check_speech_s: float = 2.0
 
     @property
     def model_name(self) -> str:
@@ -330,6 +350,19 @@ class AnalysisOptions:
         return FULL_RATE_FPS if self.liveness.enabled and self.liveness.full_rate else 0.0
 
 
+def _verify_language_check(s: SpeechOptions) -> None:
+    _require(s.on_other_language in ON_OTHER_LANGUAGE,
+             f"on_other_language must be one of {list(ON_OTHER_LANGUAGE)} (got {s.on_other_language!r})")
+    _require(0.05 <= s.min_expected_probability <= 0.95,
+             f"min_expected_probability must be in [0.05, 0.95] (got {s.min_expected_probability})")
+    _require(10.0 <= s.language_recheck_s <= 3600.0,
+             f"language_recheck_s must be in [10, 3600] s (got {s.language_recheck_s})")
+    _require(0.0 <= s.doubtful_word_probability <= 1.0,
+             f"doubtful_word_probability must be in [0, 1] (got {s.doubtful_word_probability})")
+    _require(0.0 <= s.min_check_speech_s <= 30.0,
+             f"min_check_speech_s must be in [0, 30] s (got {s.min_check_speech_s})")
+
+
 def _require(ok: bool, message: str) -> None:
     if not ok:
         raise OptionsError(message)
@@ -345,6 +378,7 @@ def _verify(o: AnalysisOptions) -> None:
     lang = o.speech.language
     _require(lang == "auto" or (lang.isalpha() and 2 <= len(lang) <= 3),
              f"language must be 'auto' or a code such as 'en' (got {lang!r})")
+    _verify_language_check(o.speech)
     for name in ("no_face_min_s", "partly_out_min_s", "several_faces_min_s", "speech_without_face_min_s"):
         value = getattr(o.checks, name)
         _require(0.1 <= value <= 600, f"{name} must be in [0.1, 600] s (got {value})")

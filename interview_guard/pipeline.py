@@ -29,6 +29,7 @@ from interview_guard.media import AudioChunk, VideoFrame, open_recording
 from interview_guard.media.core import MediaInfo
 from interview_guard.options import AnalysisOptions
 from interview_guard.speech.core import TranscriptSegment
+from interview_guard.speech.language import OFF, UNAVAILABLE, TranscriptLanguage
 from interview_guard.stages import END, StageThread, Stopped, get
 from interview_guard.speech.transcriber import SpeechTranscriber
 from interview_guard.speech.worker import SpeechWorker
@@ -224,6 +225,10 @@ class AnalysisRun:
             warnings.append(f"{reader.packets_skipped} damaged packet(s) could not be decoded and were skipped")
         if transcriber and not self.segments:
             warnings.append("no speech was recognised: speech checks had nothing to judge")
+        language = transcriber.language if transcriber else TranscriptLanguage(status=OFF, expected="")
+        if language.other_language or (language.status == UNAVAILABLE and self.segments):
+            warnings.append(language.reason)
+        not_judged = {c: why for a in self.analyzers for c, why in a.not_judged().items()}
         self.follow_ups.add_all(self.indicators)  # the final ones: analyzers merge some at the end
         if self.follow_ups.dropped:
             warnings.append(f"{self.follow_ups.dropped} follow-up question(s) past the first "
@@ -244,10 +249,13 @@ class AnalysisRun:
             series=tuple(s for a in self.analyzers for s in a.series()),
             transcript=TranscriptInfo(model=transcriber.model_name if transcriber else "",
                                       device=transcriber.device if transcriber else "",
-                                      language=",".join(languages), segments=tuple(self.segments)),
+                                      language=",".join(languages), segments=tuple(self.segments),
+                                      language_check=language),
+            checks_not_judged=not_judged,
             frames_analysed=reader.frames_analysed, frames_with_face=self.face_stats.frames_with_face,
             face_tracks=tuple(self.face_stats.tracks()), faces_per_second=tuple(self.face_stats.faces_per_second()),
-            timings=timings, warnings=tuple(warnings), follow_ups=self.follow_ups.resolved(self.segments),
+            timings={**timings, "language_check": language.check_seconds}, warnings=tuple(warnings),
+            follow_ups=self.follow_ups.resolved(self.segments),
             candidate_continuity=next((a.report for a in self.analyzers
                                        if isinstance(a, CandidateContinuityAnalyzer)), None))
 

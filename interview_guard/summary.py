@@ -2,7 +2,8 @@
 
 Schema (version 1.0), documented field by field in the README:
   schema_version, tool_version, session_id, created, source{...}, settings{...},
-  checks_run[], risk{level, score, top_reasons[]}, indicators[], transcript{...},
+  checks_run[], checks_not_judged{check: reason}, risk{level, score, top_reasons[]}, indicators[],
+  transcript{..., language_check{status, trusted, expected, language, probability, since, checks[], ...}},
   faces{frames_analysed, frames_with_face, tracks[], faces_per_second[]},
   series[{name, label, unit, times[], values[], ...}], timings{stage: seconds}, warnings[],
   candidate_continuity{candidate_id, consent, status, reason, template_kept_as_round, rounds[], ...}
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ from interview_guard.follow_ups import FollowUp
 from interview_guard.fusion import RiskAssessment, strength
 from interview_guard.media.core import MediaInfo
 from interview_guard.speech.core import TranscriptSegment
+from interview_guard.speech.language import OFF, TranscriptLanguage
 
 SCHEMA_VERSION = "1.0"
 
@@ -34,10 +36,13 @@ class TranscriptInfo:
     device: str  # "cpu" or "cuda"
     language: str
     segments: tuple[TranscriptSegment, ...]
+    # Whether the words can be read as what was said (the spoken-language check, speech/language.py).
+    language_check: TranscriptLanguage = TranscriptLanguage(status=OFF, expected="")
 
     @property
     def text(self) -> str:
-        return " ".join(s.text for s in self.segments)
+        """The words that can be read as what was said (untrusted segments are left out)."""
+        return " ".join(s.text for s in self.segments if s.trusted)
 
 
 @dataclass(frozen=True)
@@ -60,6 +65,7 @@ class SessionSummary:
     series: tuple[Series, ...] = ()  # measurements over time (lip-sync offset, ...), for plots
     candidate_continuity: ContinuityReport | None = None  # None: no candidate named
     follow_ups: tuple[FollowUp, ...] = ()  # questions the findings raise, as the interviewer marked them
+    checks_not_judged: dict[str, str] = field(default_factory=dict)  # check -> why it could not judge (some) input
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -70,12 +76,14 @@ class SessionSummary:
             "source": _source_dict(self.source),
             "settings": self.settings,
             "checks_run": list(self.checks_run),
+            "checks_not_judged": dict(self.checks_not_judged),
             "risk_level": self.risk.level,
             "risk": {"level": self.risk.level, "score": self.risk.score,
                      "top_reasons": [_reason_dict(i) for i in self.risk.top_reasons]},
             "indicators": [indicator_dict(i) for i in self.indicators],
             "transcript": {"model": self.transcript.model, "device": self.transcript.device,
                            "language": self.transcript.language, "text": self.transcript.text,
+                           "language_check": self.transcript.language_check.to_dict(),
                            "segments": [asdict(s) for s in self.transcript.segments]},
             "faces": {"frames_analysed": self.frames_analysed, "frames_with_face": self.frames_with_face,
                       "tracks": [asdict(t) for t in self.face_tracks],

@@ -20,8 +20,10 @@ import numpy as np
 from interview_guard.analyzers.core import Analyzer, Evidence, Indicator, Series
 from interview_guard.media.core import AudioChunk
 from interview_guard.options import AnalysisOptions
-from interview_guard.speech.cadence import AnswerCadence, LevelTrack, ReadAloud, judge, judgeable, measure
+from interview_guard.speech.cadence import (CADENCE_LANGUAGE, AnswerCadence, LevelTrack, ReadAloud, judge, judgeable,
+                                            measure)
 from interview_guard.speech.core import TranscriptSegment, Word, words_between
+from interview_guard.speech.language import language_name
 from interview_guard.speech.speakers import SpeakerTurn, SpeakerTurns
 from interview_guard.speech.voices import VoicePiece
 
@@ -203,7 +205,23 @@ class ConversationAnalyzer(Analyzer):
         return [self._read_aloud_indicator(r) for r in judge(self.cadences, self.conv)]
 
     def _words(self, start: float, end: float) -> list[Word]:
-        return [w for s in self.segments for w in s.words if start - 0.3 <= (w.start + w.end) / 2 <= end + 0.3]
+        """The answer's words, if they can be measured: an answer with speech in another language (or words an
+        English-only model invented) is not judged at all, since its fillers and syllables are not English."""
+        inside = [s for s in self.segments if s.end > start - 0.3 and s.start < end + 0.3]
+        if any(not s.readable_as(CADENCE_LANGUAGE) for s in inside):
+            return []
+        return [w for s in inside for w in s.words if start - 0.3 <= (w.start + w.end) / 2 <= end + 0.3]
+
+    def not_judged(self) -> dict[str, str]:
+        unread: dict[str, float] = {}
+        for s in self.segments:
+            if not s.readable_as(CADENCE_LANGUAGE):
+                unread[s.language] = unread.get(s.language, 0.0) + s.end - s.start
+        if not unread:
+            return {}
+        heard = ", ".join(f"{seconds:.0f} s in {language_name(lang)}" for lang, seconds in
+                          sorted(unread.items(), key=lambda kv: -kv[1]))
+        return {"read_aloud": f"cannot judge {heard}: fillers and pauses are measured on English words only"}
 
     def _read_aloud_indicator(self, found: ReadAloud) -> Indicator:
         a, b = found.answer, found.baseline
@@ -271,4 +289,5 @@ def _spans(pieces: list[VoicePiece], join_s: float = 1.0) -> list[tuple[float, f
 
 
 def _words_between(segments: list[TranscriptSegment], start: float, end: float) -> str:
-    return words_between((w for s in segments for w in s.words), start, end)[:300]
+    """Evidence words; never the words an English-only model invented for other speech."""
+    return words_between((w for s in segments if s.trusted for w in s.words), start, end)[:300]

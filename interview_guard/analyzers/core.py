@@ -139,6 +139,11 @@ class Analyzer:
         """Measurements over time for the report (after finish)."""
         return ()
 
+    def not_judged(self) -> dict[str, str]:
+        """Checks that had input they could not judge (after finish): check name -> why, in plain language
+        (speech in a language whose words a check cannot read, say). Not findings: the summary lists them."""
+        return {}
+
     def status(self, now: float) -> tuple[CheckStatus, ...]:
         """Live tiles: what each check can say at session time `now` (checks that have nothing
         to say between findings return nothing; their tiles show their last indicator)."""

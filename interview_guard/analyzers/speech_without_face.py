@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+from dataclasses import replace
 
 from interview_guard.analyzers.core import Analyzer, Evidence, Indicator
 from interview_guard.analyzers.spans import clamp01
@@ -38,7 +39,8 @@ class SpeechWithoutFaceAnalyzer(Analyzer):
         return self._judge(up_to=frame.t)
 
     def on_speech(self, segment: TranscriptSegment) -> list[Indicator]:
-        self._pending.extend(segment.words)
+        # Invented words (an English-only model on other speech) still time the speech; they are never quoted.
+        self._pending.extend(segment.words if segment.trusted else (replace(w, text="…") for w in segment.words))
         return self._judge(up_to=self._times[-1] if self._times else -1.0)
 
     def finish(self, end_time: float) -> list[Indicator]:

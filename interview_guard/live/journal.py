@@ -18,6 +18,7 @@ from typing import Any
 from interview_guard.analyzers.core import CheckStatus, Indicator
 from interview_guard.follow_ups import FollowUp
 from interview_guard.speech.core import TranscriptSegment
+from interview_guard.speech.language import TranscriptLanguage
 from interview_guard.summary import indicator_dict
 
 Message = dict[str, Any]
@@ -45,9 +46,15 @@ def follow_up_message(f: FollowUp) -> Message:
 
 def transcript_message(seg: TranscriptSegment) -> Message:
     return {"type": "transcript", "t": round(seg.start, 3), "end": round(seg.end, 3), "text": seg.text.strip(),
-            "language": seg.language,
+            "language": seg.language, "trusted": seg.trusted,
             "words": [{"w": w.text.strip(), "start": round(w.start, 3), "end": round(w.end, 3),
                        "p": round(w.probability, 3)} for w in seg.words]}
+
+
+def language_message(language: TranscriptLanguage, t: float) -> Message:
+    """The spoken-language check's state, sent when it changes: the page warns when the transcript is not
+    (or not only) what the candidate said in the expected language."""
+    return {"type": "transcript_language", "t": round(t, 3), **language.to_dict()}
 
 
 class Journal:

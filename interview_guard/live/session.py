@@ -25,8 +25,8 @@ from interview_guard.analyzers.core import Indicator
 from interview_guard.faces import FaceLandmarkerRunner
 from interview_guard.follow_ups import FollowUp, FollowUpBook
 from interview_guard.live.feed import LiveConverter, LiveFeed, LiveFrame
-from interview_guard.live.journal import (Journal, Message, follow_up_message, indicator_message, status_message,
-                                          transcript_message)
+from interview_guard.live.journal import (Journal, Message, follow_up_message, indicator_message, language_message,
+                                          status_message, transcript_message)
 from interview_guard.live.thumbnails import ThumbnailRing
 from interview_guard.media.core import AudioChunk, MediaInfo
 from interview_guard.options import AnalysisOptions
@@ -76,6 +76,8 @@ class LiveSession:
         self._statuses: dict[str, Message] = {}
         self._challenge_asked = threading.Event()
         self.follow_ups = FollowUpBook()
+        self._transcriber: SpeechTranscriber | None = None
+        self._language_status = ""  # the spoken-language state last published
 
     # ------------------------------------------------------------ control (any thread)
 
@@ -142,6 +144,7 @@ class LiveSession:
                         folder=self.folder, candidate_id=self.options.continuity.candidate_id,
                         consent_by=self.options.continuity.consent_by)
                 transcriber = SpeechTranscriber(self.options.speech) if self.options.speech.enabled else None
+                self._transcriber = transcriber
                 runner = stack.enter_context(FaceLandmarkerRunner(self.options.faces))
                 speech = stack.enter_context(SpeechWorker(transcriber)) if transcriber else None
                 run = AnalysisRun(self.options, self._on_indicator, follow_ups=self.follow_ups)
@@ -211,11 +214,20 @@ class LiveSession:
                        "prompts": list(CHALLENGE_PROMPTS)})
 
     def _segments(self, run: AnalysisRun, segments) -> None:
+        self._publish_language(segments[0].start if segments else self.now)
         for seg in segments:
             self._publish(transcript_message(seg))
         run.on_segments(segments)
         if self.recorder and segments:
             self.recorder.segments(segments)
+
+    def _publish_language(self, t: float) -> None:
+        """The spoken-language state, when it has changed (the speech thread replaces it before it hands over
+        the segments it judged, so it is never older than they are)."""
+        language = self._transcriber.language if self._transcriber else None
+        if language is not None and language.status != self._language_status:
+            self._language_status = language.status
+            self._publish(language_message(language, t))
 
     def _on_indicator(self, ind: Indicator) -> None:
         urls = self.thumbs.save([i for e in ind.evidence for i in e.frame_indices])
@@ -277,7 +289,7 @@ class LiveSession:
         """Journal it, keep it for late joiners, send it."""
         if message["type"] == "state":
             self.state = message["state"]
-        if message["type"] in ("indicator", "transcript", "state", "summary", "challenge"):
+        if message["type"] in ("indicator", "transcript", "transcript_language", "state", "summary", "challenge"):
             self.journal.write(message)
         with self._lock:
             self._history.append(message)

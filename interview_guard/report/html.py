@@ -147,9 +147,21 @@ def _transcript(summary: SessionSummary) -> str:
     for n, seg in enumerate(t.segments):
         words = " ".join(f"<mark>{escape(w.text)}</mark>" if any(s <= w.start < e for s, e in spans)
                          else escape(w.text) for w in seg.words) or escape(seg.text)
-        lines.append(f"<div class=seg id=seg-{n}><span class=t>{_clock(seg.start)}</span>{words}</div>")
-    return (f"<div class=muted>{escape(t.model)} on {escape(t.device)}, language {escape(t.language)}; "
+        lines.append(f"<div class=seg id=seg-{n}><span class=t>{_clock(seg.start)}</span>{_segment_language(seg)}"
+                     f"{f'<s>{words}</s>' if not seg.trusted else words}</div>")
+    lang = t.language_check
+    model = f"{t.model}, then {lang.model}" if lang.model and lang.model != t.model else t.model
+    warning = f"<p class=warn id=transcript-language>{escape(lang.reason)}</p>" if lang.other_language else ""
+    return (f"{warning}<div class=muted>{escape(model)} on {escape(t.device)}, language {escape(t.language)}; "
             f"highlighted words are quoted by an indicator</div><div id=transcript>{''.join(lines)}</div>")
+
+
+def _segment_language(seg) -> str:
+    """The language beside a segment not in English; words an English-only model invented are marked so."""
+    if not seg.trusted:
+        return (f"<span class=muted>[{escape(seg.language)}: not what was said, the English-only model's words; "
+                f"struck out]</span> ")
+    return f"<span class=muted>[{escape(seg.language)}]</span> " if seg.language != "en" else ""
 
 
 def _clock(t: float) -> str:

@@ -27,6 +27,7 @@ from interview_guard.media.core import AUDIO_RATE, AudioChunk
 from interview_guard.options import ConversationOptions
 from interview_guard.speech.core import Word
 
+CADENCE_LANGUAGE = "en"  # fillers, syllables and the filler prompt are English: other speech is not measured
 _FILLER = re.compile(r"^(u+[mh]+|e+r+m*|a+h+|h+m+|m+h*m+)$")
 _SENTENCE_END = (".", "?", "!")
 _MIN_RUN_WORDS = 3  # a stretch between pauses needs this many words for its speaking rate to mean anything

@@ -16,7 +16,11 @@ class Word:
 
 @dataclass(frozen=True)
 class TranscriptSegment:
-    """One Whisper segment. language_probability is Whisper's own confidence in `language`."""
+    """One Whisper segment. language_probability is Whisper's own confidence in `language`.
+
+    trusted is False when the words cannot be what was said: an English-only model ran on speech that
+    the language check found to be in `language` (with `on_other_language="mark"`). Such words are
+    shown struck out and never judged or quoted as the candidate's."""
 
     start: float
     end: float
@@ -26,10 +30,15 @@ class TranscriptSegment:
     language_probability: float
     avg_logprob: float
     no_speech_prob: float
+    trusted: bool = True
 
     def __post_init__(self) -> None:
         if self.end < self.start:
             raise ValueError(f"segment ends before it starts ({self.start} > {self.end})")
+
+    def readable_as(self, language: str) -> bool:
+        """Whether checks that read words in `language` (English cue words, English fillers) can judge it."""
+        return self.trusted and self.language == language
 
 
 def words_between(words: Iterable[Word], start: float, end: float) -> str:

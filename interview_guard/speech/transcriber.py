@@ -10,6 +10,8 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import time
+from dataclasses import replace
 
 import numpy as np
 
@@ -18,12 +20,15 @@ from interview_guard.media.core import AUDIO_RATE, AudioChunk
 from interview_guard.model_store import resolve_model
 from interview_guard.options import SpeechOptions
 from interview_guard.speech.core import TranscriptSegment, Word
+from interview_guard.speech.language import (EXPECTED, MULTILINGUAL, NOT_HEARD, OFF, SWITCHED, UNAVAILABLE, UNTRUSTED,
+                                             LanguageCheck, TranscriptLanguage, judge_language)
 
 logger = logging.getLogger(__name__)
 
 # Whisper is trained on transcripts that leave out filled pauses; a prompt that has them makes it write them
 # down (the prompt from OpenAI's speech-to-text prompting guide). It is given to every window.
 FILLER_PROMPT = "Umm, let me think like, hmm... Okay, here's what I'm, like, thinking."
+MULTILINGUAL_MODEL = "whisper-base"  # names the spoken language; transcribes it when the forced one is wrong
 
 
 def resolve_device(device: str) -> tuple[str, str]:
@@ -69,25 +74,122 @@ def model_for(options: SpeechOptions, device: str) -> str:
 
 
 class SpeechTranscriber:
-    """Transcribes windows of 16 kHz mono audio with word timestamps and Silero VAD."""
+    """Transcribes windows of 16 kHz mono audio with word timestamps and Silero VAD.
+
+    With a forced language it also checks that this language is spoken (speech/language.py); `language` is
+    the run's state, replaced (never changed in place) on the speech thread as checks come in."""
 
     def __init__(self, options: SpeechOptions) -> None:
         self.options = options
         self.device, self.compute_type = resolve_device(options.device)
         self.model_name = model_for(options, self.device)
-        self._model = load_whisper(self.model_name, self.device, self.compute_type, _cpu_threads(options.cpu_threads))
+        self._threads = _cpu_threads(options.cpu_threads)
+        self._model = load_whisper(self.model_name, self.device, self.compute_type, self._threads)
         # Only the English model gets the English prompt: it would pull the multilingual one towards English.
         self._prompt = FILLER_PROMPT if options.keep_fillers and options.language == "en" else None
+        self._forced: str | None = None if options.language == "auto" else options.language
+        self._decode_as = self._forced  # None once switched: the multilingual model names each window's language
+        self._last_check_t: float | None = None
+        self._confirmed = False  # a check on enough speech has been made
+        self._hearing_other = False  # the last check heard another language (with "mark": check every window)
+        status = MULTILINGUAL if self._forced is None else OFF if not options.check_language else NOT_HEARD
+        self.language = TranscriptLanguage(status=status, expected=self._forced or "", model=self.model_name)
 
     def transcribe(self, samples: np.ndarray, t0: float) -> list[TranscriptSegment]:
         """Segments of `samples` (which start at session time t0), on the session clock."""
         if len(samples) < AUDIO_RATE // 4 or float(np.abs(samples).max(initial=0.0)) < 1e-4:
             return []
-        lang = None if self.options.language == "auto" else self.options.language
-        segments, info = self._model.transcribe(
-            samples, language=lang, beam_size=self.options.beam_size, word_timestamps=True,
-            vad_filter=True, condition_on_previous_text=False, initial_prompt=self._prompt)
+        segments = self._run(self._model, samples, t0, self._decode_as, self._prompt)
+        why = self._check_due(segments, t0)
+        if why is None:
+            return segments
+        check = self._check(samples, t0, segments, why)
+        if check is None or check.verdict.is_expected:
+            return segments
+        if self.options.on_other_language == "switch":
+            self._switch(t0)
+            return self._run(self._model, samples, t0, self._decode_as, self._prompt)
+        return [replace(s, trusted=False, language=check.verdict.language,
+                        language_probability=check.verdict.probability) for s in segments]
+
+    def _run(self, model, samples: np.ndarray, t0: float, language: str | None,
+             prompt: str | None) -> list[TranscriptSegment]:
+        segments, info = model.transcribe(
+            samples, language=language, beam_size=self.options.beam_size, word_timestamps=True,
+            vad_filter=True, condition_on_previous_text=False, initial_prompt=prompt)
         return [_segment(s, t0, info.language, info.language_probability) for s in segments]
+
+    # language check ------------------------------------------------------------------------------------
+
+    def _check_due(self, segments: list[TranscriptSegment], t0: float) -> str | None:
+        """Why this window's language should be checked now, or None."""
+        words = [w for s in segments for w in s.words]
+        if self.language.status not in (NOT_HEARD, EXPECTED, UNTRUSTED) or not words:
+            return None
+        if self._last_check_t is None:
+            return "first speech"
+        if self._hearing_other:
+            return "other language before"  # every window, until the forced language is heard again
+        if not self._confirmed:
+            return "confirming"
+        if len(words) >= 3 and np.mean([w.probability for w in words]) < self.options.doubtful_word_probability:
+            return "doubtful words"
+        if t0 - self._last_check_t >= self.options.language_recheck_s:
+            return "periodic"
+        return None
+
+    def _check(self, samples: np.ndarray, t0: float, segments: list[TranscriptSegment],
+               why: str) -> LanguageCheck | None:
+        """Language identification of the window's speech (from its first segment to its last)."""
+        model = self._multilingual()
+        if model is None:
+            return None
+        start, end = segments[0].start, segments[-1].end
+        speech = samples[max(0, int((start - t0) * AUDIO_RATE)): int((end - t0) * AUDIO_RATE) + 1]
+        began = time.perf_counter()
+        try:
+            _, _, probabilities = model.detect_language(speech, vad_filter=True)
+        except ValueError:  # the VAD found no speech in it: judge the stretch as it is
+            _, _, probabilities = model.detect_language(speech)
+        verdict = judge_language(probabilities, self._forced or "", self.options.min_expected_probability)
+        check = LanguageCheck(start=start, end=end, verdict=verdict, why=why,
+                              seconds=round(time.perf_counter() - began, 3))
+        self._last_check_t = t0
+        self._hearing_other = not verdict.is_expected
+        self._confirmed = self._confirmed or end - start >= self.options.min_check_speech_s
+        logger.info("language check (%s) at %.1f s: %s %.2f (%s %.2f) in %.2f s", why, start, verdict.language,
+                    verdict.probability, verdict.expected, verdict.expected_probability, check.seconds)
+        self._record(check)
+        return check
+
+    def _record(self, check: LanguageCheck) -> None:
+        lang, v = self.language, check.verdict
+        checks = lang.checks + (check,)
+        if v.is_expected:
+            # Words once found to be another language stay marked: the status says some are.
+            self.language = replace(lang, checks=checks, status=lang.status if lang.status == UNTRUSTED else EXPECTED)
+        elif lang.other_language:
+            self.language = replace(lang, checks=checks)
+        else:
+            self.language = replace(lang, checks=checks, status=UNTRUSTED, language=v.language,
+                                    probability=v.probability, since=check.start)
+
+    def _switch(self, t0: float) -> None:
+        """From this window on, the multilingual model transcribes and names each window's language."""
+        self._model, self._decode_as, self._prompt = self._multilingual(), None, None
+        self.language = replace(self.language, status=SWITCHED, model=MULTILINGUAL_MODEL)
+        logger.warning("speech in %s, not %s: %s transcribes from %.1f s on", self.language.language,
+                       self._forced, MULTILINGUAL_MODEL, t0)
+
+    def _multilingual(self):  # -> WhisperModel | None
+        if self.model_name == MULTILINGUAL_MODEL:
+            return self._model
+        try:
+            return load_whisper(MULTILINGUAL_MODEL, self.device, self.compute_type, self._threads)
+        except ModelError as e:
+            logger.warning("the spoken language cannot be checked: %s", e)
+            self.language = replace(self.language, status=UNAVAILABLE)
+            return None
 
 
 def _segment(s, t0: float, language: str, language_probability: float) -> TranscriptSegment:

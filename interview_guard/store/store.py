@@ -203,7 +203,9 @@ class Store:
                     "follow_ups": summary.get("follow_ups", []) if summary else [],
                     "warnings": summary["warnings"] if summary else ([row.error] if row.error else []),
                     "risk_reasons": summary["risk"]["top_reasons"] if summary else [],
-                    "candidate_continuity": summary.get("candidate_continuity") if summary else None}
+                    "candidate_continuity": summary.get("candidate_continuity") if summary else None,
+                    # the spoken-language check: whether the transcript is what was said (speech/language.py)
+                    "transcript_language": summary["transcript"].get("language_check") if summary else None}
 
     def evidence_path(self, session_id: str, name: str) -> Path | None:
         if "\0" in session_id:  # no such id, and PostgreSQL refuses NUL in a query

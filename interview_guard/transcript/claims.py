@@ -19,6 +19,7 @@ from difflib import SequenceMatcher
 from interview_guard.profile.model import CandidateProfile, PartialDate
 from interview_guard.speech.core import TranscriptSegment, Word
 
+CLAIMS_LANGUAGE = "en"  # the cue words below are English: other speech is not read for claims
 _YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
 _START = re.compile(r"\b(join\w*|start\w*|began|begin\w*|hired|since|from|moved to)\b", re.I)
 _END = re.compile(r"\b(left|leav\w*|quit|until|till|ended|finish\w*|through|to)\b", re.I)

@@ -1,6 +1,7 @@
 // interview-guard live page: capture the call, send it over WebRTC, show what the agent says.
 // Messages from the agent (DataChannel "indicators", or /sessions/ID/events when watching):
-// state, status (tile), indicator (finding), transcript, follow_up (a question to ask, or its new state), stats,
+// state, status (tile), indicator (finding), transcript, transcript_language (the spoken-language check),
+// follow_up (a question to ask, or its new state), stats,
 // summary. Follow-ups are marked with POST /sessions/ID/follow-ups/FID {"state": "asked" | "answered"}.
 "use strict";
 
@@ -71,6 +72,15 @@ function addTranscript(msg) {
   div.className = "seg"; div.dataset.t = msg.t;
   const time = document.createElement("span"); time.className = "time"; time.textContent = clock(msg.t);
   div.appendChild(time);
+  // Speech in another language: its code beside the words; words the English model invented, struck out.
+  if (msg.language && msg.language !== "en") {
+    const lang = document.createElement("span"); lang.className = "lang"; lang.textContent = msg.language;
+    div.appendChild(lang);
+  }
+  if (msg.trusted === false) {
+    div.classList.add("untrusted");
+    div.title = "not what was said: an English-only model's words for speech in another language";
+  }
   for (const w of msg.words || []) {
     const span = document.createElement("span");
     span.className = "word"; span.textContent = w.w + " ";
@@ -82,6 +92,13 @@ function addTranscript(msg) {
   const box = $("transcript"); box.appendChild(div);
   while (box.children.length > 300) box.removeChild(box.firstChild);
   box.scrollTop = box.scrollHeight;
+}
+
+function showTranscriptLanguage(msg) {
+  // The spoken-language check: warn while the transcript is not (only) the candidate's words in English.
+  const box = $("transcript-language");
+  box.hidden = !(msg.status === "switched" || msg.status === "untrusted" || msg.status === "unavailable");
+  box.textContent = box.hidden ? "" : `⚠ ${msg.reason}`;
 }
 
 function addFinding(msg) {
@@ -166,6 +183,7 @@ function onMessage(msg) {
     case "status": setTile(msg.check, msg.level, msg.reason); break;
     case "indicator": addFinding(msg); break;
     case "transcript": addTranscript(msg); break;
+    case "transcript_language": showTranscriptLanguage(msg); break;
     case "follow_up": showFollowUp(msg); break;
     case "stats":
       $("stats").textContent = `analysed ${msg.fps} fps · lag ${msg.lag_s ?? "?"} s · ` +

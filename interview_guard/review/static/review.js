@@ -90,7 +90,7 @@ async function showSession(id) {
   $("#profile").replaceChildren(...(data.indicators.filter((i) => i.check.startsWith("profile_"))
     .map((i) => el("li", { class: `lvl-${i.level}` }, `[${i.check}] ${i.reason}`))));
   if (!$("#profile").children.length) $("#profile").append(el("li", { class: "hint" }, "no profile findings"));
-  showTranscript(data.transcript, timed);
+  showTranscript(data.transcript, timed, data.transcript_language);
   showFollowUps(data.follow_ups || []);
   $("#evidence").replaceChildren(...data.evidence.map((e) =>
     el("figure", {}, el("img", { src: e.url, alt: `frame at ${clock(e.time_s)}`, loading: "lazy" }),
@@ -157,13 +157,26 @@ function listFindings(indicators) {
 
 let spans = [];
 
-function showTranscript(segments, indicators) {
+function showTranscriptLanguage(lang) {
+  // The spoken-language check (summary.json transcript.language_check): warn when the words are not
+  // (only) what the candidate said in the expected language.
+  const box = $("#transcript-language");
+  box.hidden = !(lang && ["switched", "untrusted", "unavailable"].includes(lang.status));
+  box.textContent = box.hidden ? "" : `⚠ ${lang.reason}`;
+}
+
+function showTranscript(segments, indicators, lang) {
   spans = indicators.map((i, n) => ({ n, start: i.start, end: i.end, ind: i }));
+  showTranscriptLanguage(lang);
   const box = $("#transcript");
   box.replaceChildren();
   for (const seg of segments) {
-    const line = el("p", { class: "seg", "data-start": seg.start, "data-end": seg.end },
+    // With "mark", the English model's words for other speech keep that speech's language: struck out.
+    const invented = lang?.status === "untrusted" && seg.language !== lang.expected;
+    const line = el("p", { class: invented ? "seg untrusted" : "seg", "data-start": seg.start, "data-end": seg.end },
       el("span", { class: "time" }, clock(seg.start)));
+    if (seg.language && seg.language !== "en") line.append(el("span", { class: "lang" }, seg.language), " ");
+    if (invented) line.title = "not what was said: an English-only model's words for speech in another language";
     const words = seg.words.length ? seg.words : [{ start: seg.start, end: seg.end, text: seg.text }];
     for (const w of words) {
       const hit = spans.find((s) => w.end > s.start && w.start < s.end);
