@@ -212,7 +212,7 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
         with open_store(load_config(args.data_dir)) as store:
             options = with_continuity(store, options, args.candidate, args.consent)
             summary, recorder = analyze_into_store(store, args.recording, options, progress=not args.quiet)
-            recorder.complete(summary, evidence_frames(summary, progress=not args.quiet))
+            summary = recorder.complete(summary, evidence_frames(summary, progress=not args.quiet))
             written = copy_outputs(recorder.folder, out_dir, report=not args.no_report)
             kept = f"session {summary.session_id} kept in {store.config.data_dir}"
     # The verdict and the files on stdout for scripts (progress and logs stay on stderr); with --json,

@@ -61,7 +61,7 @@ def analyze_file(job: FileJob) -> FileResult:
                 return FileResult(job.path, "skipped", done, record.risk_level, record.indicator_count,
                                   record.duration_s, round(time.monotonic() - started, 2), worker=worker)
             summary, recorder = analyze_into_store(store, path, job.options, progress=False, content_hash=digest)
-            recorder.complete(summary, evidence_frames(summary))
+            summary = recorder.complete(summary, evidence_frames(summary))
     except MemoryError:
         return failed("ran out of the memory allowed per worker (--max-memory-gb)", True)
     except UserError as e:

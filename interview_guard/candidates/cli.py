@@ -195,7 +195,7 @@ def run_verify(args: argparse.Namespace) -> int:
         assert summary.candidate_continuity is not None
         # A verification is kept as a record of the check, never as a reference the next session is held to.
         summary = replace(summary, candidate_continuity=as_verification(summary.candidate_continuity))
-        recorder.complete(summary, evidence_frames(summary, progress=not args.quiet))
+        summary = recorder.complete(summary, evidence_frames(summary, progress=not args.quiet))
     report = summary.candidate_continuity
     if args.json:
         print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))

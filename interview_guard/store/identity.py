@@ -132,18 +132,27 @@ def load_rounds(store: Store, candidate_id: str, cipher: TemplateCipher) -> tupl
                                    template=cipher.decrypt(r.payload, r.key_id), status=r.status) for r in rows)
 
 
+def next_round(store: Store, candidate_id: str, round_no: int) -> int:
+    """The round number a template kept now would get: round_no, or the next free one when sessions of this
+    candidate analysed at the same time kept rounds first."""
+    with store.reading() as db:
+        return _free_round(db, candidate_id, round_no)
+
+
 def keep_round(store: Store, candidate_id: str, session_id: str, round_no: int, template: IdentityTemplate,
-               cipher: TemplateCipher, status: str | None = None) -> None:
-    """Keep the session's template as round round_no. status: by default what the session's continuity result
-    (in its summary, written just before) says: its template_status, else `round_status` of its verdict; a
-    session without one is kept pending, never as a reference."""
+               cipher: TemplateCipher, status: str | None = None) -> int | None:
+    """Keep the session's template as round round_no, or the next free number (the schema allows one round of
+    each number per candidate); returns the number kept, None when consent was withdrawn meanwhile. status:
+    by default what the session's continuity result (in its summary, written just before) says: its
+    template_status, else `round_status` of its verdict; a session without one is kept pending, never as a
+    reference."""
     if status is not None and status not in ROUND_STATUSES:
         raise ValueError(f"round status must be one of {list(ROUND_STATUSES)} (got {status!r})")
     with store.transaction() as db:
         _take_turn(db, candidate_id)
         row = db.get(CandidateRow, candidate_id)
         if row is None or row.consent_at is None:  # consent withdrawn while the session ran: keep nothing
-            return
+            return None
         round_no = _free_round(db, candidate_id, round_no)
         verdict, distance, kept_as = _session_verdict(db, session_id)
         status = status or (kept_as if kept_as in ROUND_STATUSES else round_status(verdict))
@@ -152,6 +161,7 @@ def keep_round(store: Store, candidate_id: str, session_id: str, round_no: int, 
                                    status=status, verdict=verdict, face_distance=distance))
         db.add(AuditRow(at=utc_now(), actor="analysis", action="template kept", session_id=session_id,
                         detail=f"candidate {candidate_id}: round {round_no} ({status}, {verdict or 'no verdict'})"))
+    return round_no
 
 
 def list_rounds(store: Store, candidate_id: str) -> list[RoundRecord]:

@@ -1,8 +1,11 @@
 """SessionRecorder: writes one analysis (a recording or a live call) to the store while it runs.
 
 Indicators and transcript segments are committed as they are found, so a killed process leaves its
-session readable (marked incomplete later); `complete()` replaces them with the final summary and
-keeps the evidence JPEGs in the session's folder unless the config turns thumbnails off.
+session readable (marked incomplete later). Those rows cite time spans and words, never frames: the
+evidence pictures and the rows that cite them land together, in `complete()`, which writes the files
+first and then replaces the rows with the final summary's in one transaction. A process killed between
+the two leaves files no row names; `Store.mark_abandoned()` removes them
+(`store.COMPLETION_FILES`).
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from interview_guard.analyzers.core import Indicator
 from interview_guard.files import file_sha256
 from interview_guard.options import AnalysisOptions
 from interview_guard.speech.core import TranscriptSegment
-from interview_guard.store.store import Store, utc_now
+from interview_guard.store.store import Store, remove_completion_files, utc_now
 from interview_guard.summary import SessionSummary, indicator_dict
 
 logger = logging.getLogger(__name__)
@@ -43,30 +46,59 @@ class SessionRecorder:
         return cls(store, session_id, folder)
 
     def indicator(self, indicator: Indicator) -> None:
-        self.store.add_indicator(self.session_id, indicator_dict(indicator))
+        self.store.add_indicator(self.session_id, provisional_indicator_dict(indicator))
 
     def segments(self, segments: list[TranscriptSegment]) -> None:
         self.store.add_segments(self.session_id, [asdict(s) for s in segments])
 
-    def complete(self, summary: SessionSummary, frames: dict[float, bytes]) -> None:
-        """Write summary.json, report.html and the evidence JPEGs to the folder, then the final rows."""
+    def complete(self, summary: SessionSummary, frames: dict[float, bytes]) -> SessionSummary:
+        """Write the evidence JPEGs, summary.json and report.html to the folder, then the final rows. If that
+        fails, the files go again and the session is marked failed: no row cites a picture not on disk.
+        Returns the summary as kept (a template round renumbered when another session took its number)."""
         from interview_guard.outputs import write_outputs
 
-        write_outputs(summary, self.folder, frames=frames)
-        evidence = self._save_evidence(frames) if self.store.config.evidence_thumbnails else {}
-        if not self.store.config.evidence_thumbnails:
-            shutil.rmtree(self.folder / "evidence", ignore_errors=True)
-        self.store.complete_session(self.session_id, summary.to_dict(), evidence)
-        self._keep_template(summary)
+        summary = self._with_free_round(summary)
+        try:
+            evidence = self._save_evidence(frames) if self.store.config.evidence_thumbnails else {}
+            if not self.store.config.evidence_thumbnails:
+                shutil.rmtree(self.folder / "evidence", ignore_errors=True)
+            write_outputs(summary, self.folder, frames=frames)
+            self.store.complete_session(self.session_id, summary.to_dict(), evidence)
+        except BaseException as e:
+            remove_completion_files(self.folder)
+            self.fail(f"the results could not be kept ({str(e)[:300] or type(e).__name__})",
+                      interrupted=isinstance(e, KeyboardInterrupt))
+            raise
+        return self._keep_template(summary, frames)
 
-    def _keep_template(self, summary: SessionSummary) -> None:
+    def _with_free_round(self, summary: SessionSummary) -> SessionSummary:
+        """The round the template will be kept as, asked again now: sessions of one candidate analysed side by
+        side all started from the same earlier rounds."""
         report = summary.candidate_continuity
         if report is None or report.keep_as_round is None or report.template is None:
-            return
+            return summary
+        from interview_guard.store.identity import next_round
+
+        free = next_round(self.store, report.candidate_id, report.keep_as_round)
+        return summary if free == report.keep_as_round else \
+            replace(summary, candidate_continuity=replace(report, keep_as_round=free))
+
+    def _keep_template(self, summary: SessionSummary, frames: dict[float, bytes]) -> SessionSummary:
+        report = summary.candidate_continuity
+        if report is None or report.keep_as_round is None or report.template is None:
+            return summary
+        from interview_guard.outputs import write_outputs
         from interview_guard.store.identity import keep_round, template_cipher
 
-        keep_round(self.store, report.candidate_id, self.session_id, report.keep_as_round, report.template,
-                   template_cipher(self.store))
+        kept = keep_round(self.store, report.candidate_id, self.session_id, report.keep_as_round, report.template,
+                          template_cipher(self.store))
+        if kept is None or kept == report.keep_as_round:
+            return summary
+        # Another session completed between our asking and our keeping: the files and the row say the number kept.
+        summary = replace(summary, candidate_continuity=replace(report, keep_as_round=kept))
+        write_outputs(summary, self.folder, frames=frames)
+        self.store.replace_summary(self.session_id, summary.to_dict())
+        return summary
 
     def fail(self, error: str, interrupted: bool = False) -> None:
         try:
@@ -83,6 +115,19 @@ class SessionRecorder:
             path.write_bytes(jpeg)
             saved[t] = path
         return saved
+
+
+def provisional_indicator_dict(indicator: Indicator) -> dict:
+    """An indicator as the run finds it, for the store: its evidence without frames, whose pictures are only
+    kept when the session completes (they are then written before the rows that cite them)."""
+    d = indicator_dict(indicator)
+    d["evidence"] = [{**e, "frame_times": [], "frame_indices": [],
+                      "note": "; ".join(filter(None, [e.get("note", ""), FRAMES_AT_COMPLETION]))}
+                     for e in d.get("evidence", [])]
+    return d
+
+
+FRAMES_AT_COMPLETION = "frames are kept when the analysis completes"
 
 
 def new_session_id() -> str:

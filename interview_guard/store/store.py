@@ -148,6 +148,11 @@ class Store:
             row.summary_json = json.dumps(summary, ensure_ascii=False)
             db.add(_audit("analysis", "complete", session_id, f"risk {row.risk_level}"))
 
+    def replace_summary(self, session_id: str, summary: dict[str, Any]) -> None:
+        """A completed session's summary, amended after completion (its template's round number)."""
+        with self._tx() as db:
+            self._get(db, session_id).summary_json = json.dumps(summary, ensure_ascii=False)
+
     def fail_session(self, session_id: str, error: str, status: str = "failed") -> None:
         with self._tx() as db:
             row = self._get(db, session_id)
@@ -162,7 +167,10 @@ class Store:
             for r in gone:
                 r.status = "incomplete"
                 r.error = "the process writing this session stopped before it ended; what it wrote is kept"
-                db.add(_audit("store", "marked incomplete", r.id, f"writer pid {r.writer_pid} is gone"))
+                # Killed between writing its results and their rows: the files no row names go.
+                removed = remove_completion_files(self.config.data_dir / r.folder) if r.folder else 0
+                db.add(_audit("store", "marked incomplete", r.id, f"writer pid {r.writer_pid} is gone"
+                              + (f"; {removed} file(s) of an unfinished completion removed" if removed else "")))
             return len(gone)
 
     # ------------------------------------------------------------ reading
@@ -313,6 +321,24 @@ class Store:
             return str(path.resolve().relative_to(self.config.data_dir.resolve()))
         except ValueError:
             raise StoreError(f"{path} is outside the data folder {self.config.data_dir}") from None
+
+
+# What only a completed session's folder holds; anything else there (a live call's journal) stays.
+COMPLETION_FILES = ("evidence", "summary.json", "report.html")
+
+
+def remove_completion_files(folder: Path) -> int:
+    """The evidence pictures, summary and report of a session that did not complete; returns files removed."""
+    removed = 0
+    for name in COMPLETION_FILES:
+        path = folder / name
+        if path.is_dir():
+            removed += sum(1 for p in path.rglob("*") if p.is_file())
+            shutil.rmtree(path, ignore_errors=True)
+        elif path.exists():
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
 
 
 def candidate_key(name: str, email: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, Float, ForeignKey, Index, Integer, LargeBinary, String, Text
+from sqlalchemy import DateTime, Float, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -40,6 +40,8 @@ class IdentityTemplateRow(Base):
     found when the round was kept (its status, and the largest face distance to the references compared)."""
 
     __tablename__ = "identity_templates"
+    # One round of each number per candidate, whatever writes at once (store/identity.py: keep_round).
+    __table_args__ = (UniqueConstraint("candidate_id", "round", name="uq_identity_templates_candidate_round"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     candidate_id: Mapped[str] = mapped_column(ForeignKey("candidates.id", ondelete="CASCADE"), index=True)
     session_id: Mapped[str] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"), index=True)

@@ -82,3 +82,45 @@ def test_rounds_kept_at_the_same_time_get_distinct_round_numbers(data_dir: Path,
         rounds = list_rounds(store, cid)
     assert sorted(r.round for r in rounds) == list(range(1, len(sessions) + 1))
     assert sorted(r.session_id for r in rounds) == sorted(sessions)
+
+
+def test_sessions_completed_at_once_each_say_the_round_they_were_kept_as(data_dir: Path, tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Three analyses of one consenting candidate, each told to keep round 2: each gets its own number, and
+    its summary (the row and summary.json) names the number its template was kept as (issue 21)."""
+    import json
+    from dataclasses import replace
+
+    from interview_guard.candidates.compare import ContinuityReport
+    from interview_guard.store.recorder import SessionRecorder
+    from tests.store.sessions import indicator, summary
+
+    monkeypatch.setenv("IG_TEMPLATE_KEY", new_key())
+    profile = _profile(tmp_path)
+    cid = candidate_id_of(str(profile))
+    template = IdentityTemplate(face_mean=(0.1,) * 128, face_spread=0.1, face_samples=10, voice_mean=None,
+                                voice_seconds=0.0)
+    report = ContinuityReport(candidate_id=cid, consent=True, status="same_person", reason="same face",
+                              comparisons=(), template=template, keep_as_round=2, face_threshold=0.5,
+                              same_voice=0.7, keep_as="reference")
+    with open_store(load_config(data_dir)) as store:
+        first = _record(store, "s0", "round1.mp4", candidate=profile)
+        store.record_consent(cid, "J. Doe, verbal")
+        keep_round(store, cid, first.session_id, 1, template, TemplateCipher(load_config(data_dir).template_key))
+        recorders = [SessionRecorder.begin(store, f"s{k}", "recording", f"round{k}.mp4", profile_path=str(profile))
+                     for k in (1, 2, 3)]
+
+        def complete(rec: SessionRecorder) -> int:
+            done = rec.complete(replace(summary(rec.session_id, indicators=(indicator("lip_sync", 1.0, 2.0),)),
+                                        candidate_continuity=report), {})
+            return done.candidate_continuity.keep_as_round
+
+        with ThreadPoolExecutor(3) as pool:
+            said = dict(zip((r.session_id for r in recorders), pool.map(complete, recorders)))
+        kept = {r.session_id: r.round for r in list_rounds(store, cid)}
+        in_rows = {sid: store.export(sid)["candidate_continuity"]["template_kept_as_round"] for sid in said}
+    assert sorted(kept.values()) == [1, 2, 3, 4]
+    for rec in recorders:
+        in_file = json.loads((rec.folder / "summary.json").read_text())["candidate_continuity"]
+        assert said[rec.session_id] == kept[rec.session_id] == in_file["template_kept_as_round"] \
+            == in_rows[rec.session_id]

@@ -126,6 +126,9 @@ def test_killing_analyze_mid_session_leaves_a_readable_incomplete_session(media_
         detail = store.session_detail(record.id)
     assert record.status == "incomplete" and "stopped before it ended" in record.error
     assert len(detail["transcript"]) >= written, "everything committed before the kill is still there"
+    cited = {t for i in detail["indicators"] for e in i["evidence"] for t in e["frame_times"]}
+    kept = {e["time_s"] for e in detail["evidence"]}
+    assert cited <= kept, f"indicators cite frames {sorted(cited - kept)} that are not on disk"
 
 
 def _wait_for_rows(url: str, proc: subprocess.Popen, timeout: float) -> int:

@@ -65,7 +65,7 @@ def test_a_new_store_is_migrated_to_the_newest_schema_and_sqlite_is_in_wal_mode(
             mode = conn.execute(text("PRAGMA journal_mode")).scalar() if sqlite else "wal"
     assert {"sessions", "candidates", "indicators", "transcript_segments", "evidence_files", "decisions",
             "audit_log", "identity_templates", "alembic_version"} <= tables
-    assert mode == "wal" and version == "0004"
+    assert mode == "wal" and version == "0005"
     assert (data_dir / "interview-guard.db").exists() == sqlite
 
 

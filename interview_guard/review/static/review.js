@@ -95,7 +95,9 @@ async function showSession(id) {
   $("#evidence").replaceChildren(...data.evidence.map((e) =>
     el("figure", {}, el("img", { src: e.url, alt: `frame at ${clock(e.time_s)}`, loading: "lazy" }),
       el("figcaption", {}, clock(e.time_s)))));
-  if (!data.evidence.length) $("#evidence").append(el("p", { class: "hint" }, "no evidence frames kept"));
+  if (!data.evidence.length) $("#evidence").append(el("p", { class: "hint" }, data.session.status === "complete"
+    ? "no evidence frames kept"
+    : "evidence frames are kept when an analysis completes; this one did not, so its findings cite times and words only"));
   showContinuity(data.candidate_continuity);
   showDecisions(data.decisions);
   showAudit(data.audit);
