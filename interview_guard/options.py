@@ -12,6 +12,7 @@ if TYPE_CHECKING:
 
 DEVICES = ("auto", "cpu", "cuda")
 ON_OTHER_LANGUAGE = ("switch", "mark")  # SpeechOptions.on_other_language
+SECOND_LOOK_DETECTORS = ("haar", "hog")
 FULL_RATE_FPS = 30.0  # the most frames per second any full-rate check looks at
 
 
@@ -41,12 +42,24 @@ class FaceOptions:
     min_detection_confidence / min_presence_confidence: MediaPipe's thresholds.
     track_max_gap_s: a face that comes back within this many seconds near
         where it left keeps its track id.
+    second_look: when the landmarker finds no face in a picture that is not blank, look again
+        (faces/second_look.py): the landmarker on an enlarged, contrast-normalised crop at the last face's box,
+        else a full-frame face detector and the landmarker on a crop around each of its boxes. Finds small, far
+        and dim faces (a seated person in a 1080p frame); costs nothing on frames where the first look finds one.
+    second_look_detector: the full-frame detector: "haar" (OpenCV's frontal cascade on a CLAHE-normalised grey
+        frame; chosen by bench/eval_faces.py: best recall on small dim faces at ~60 ms a 640 px frame), or "hog"
+        (dlib's HOG, which misses faces under 80 px).
+    second_look_interval_s: the full-frame detector runs at most once per this many seconds of video; the interval
+        doubles (up to 4x) while it keeps finding nothing, so a faceless picture costs little.
     """
 
     max_faces: int = 4
     min_detection_confidence: float = 0.5
     min_presence_confidence: float = 0.5
     track_max_gap_s: float = 1.5
+    second_look: bool = True
+    second_look_detector: str = "haar"
+    second_look_interval_s: float = 0.3
 
 
 @dataclass(frozen=True)
@@ -79,6 +92,8 @@ class SpeechOptions:
         checked again at once (invented words score low: 0.35-0.55 on German, Spanish, Mandarin; English
         0.67-0.92 here).
     min_check_speech_s: a check on less speech than this is confirmed on the next window with speech.
+    align_phones: time every phone of trusted English segments by forced alignment (speech/phones.py,
+        PocketSphinx; about 0.04 s per second of speech) for the lip-sync phone checks.
     """
 
     enabled: bool = True
@@ -95,6 +110,7 @@ class SpeechOptions:
     language_recheck_s: float = 300.0
     doubtful_word_probability: float = 0.6
     min_check_speech_s: float = 2.0
+    align_phones: bool = True
 
     @property
     def model_name(self) -> str:
@@ -372,6 +388,10 @@ def _verify(o: AnalysisOptions) -> None:
     _require(0.5 <= o.media.analysis_fps <= 60, f"analysis fps must be in [0.5, 60] (got {o.media.analysis_fps})")
     _require(64 <= o.media.max_side <= 4096, f"max side must be in [64, 4096] pixels (got {o.media.max_side})")
     _require(1 <= o.faces.max_faces <= 16, f"max faces must be in [1, 16] (got {o.faces.max_faces})")
+    _require(o.faces.second_look_detector in SECOND_LOOK_DETECTORS,
+             f"second_look_detector must be one of {list(SECOND_LOOK_DETECTORS)} (got {o.faces.second_look_detector!r})")
+    _require(0.05 <= o.faces.second_look_interval_s <= 10.0,
+             f"second_look_interval_s must be in [0.05, 10] s (got {o.faces.second_look_interval_s})")
     _require(o.speech.device in DEVICES, f"device must be one of {list(DEVICES)} (got {o.speech.device!r})")
     _require(1 <= o.speech.beam_size <= 10, f"beam size must be in [1, 10] (got {o.speech.beam_size})")
     _require(5.0 <= o.speech.window_s <= 30.0, f"speech window must be in [5, 30] s (got {o.speech.window_s})")

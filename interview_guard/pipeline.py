@@ -22,6 +22,7 @@ from interview_guard.analyzers.core import AudioFeed
 from interview_guard.face_stats import FaceStats
 from interview_guard.follow_ups import FollowUpBook
 from interview_guard.faces import FaceLandmarkerRunner, FaceTracker
+from interview_guard.faces.second_look import SecondLook
 from interview_guard.fusion import fuse
 from interview_guard.identity import IdentityStage
 from interview_guard.liveness.measure import with_appearance
@@ -60,12 +61,13 @@ def analyze_recording(path: str | Path, options: AnalysisOptions | None = None, 
         if on_start:
             on_start(reader.info)
         runner = stack.enter_context(FaceLandmarkerRunner(options.faces))
+        second = stack.enter_context(SecondLook(options.faces)) if options.faces.second_look else None
         speech = stack.enter_context(SpeechWorker(transcriber)) if transcriber else None
         bar = stack.enter_context(tqdm(total=round(reader.info.duration, 1), unit="s", disable=not progress,
                                        desc=f"analysing {reader.info.path.name}", leave=False,
                                        bar_format="{desc}: {percentage:3.0f}%|{bar}| {n:.1f}/{total:.1f} s "
                                                   "[{elapsed}<{remaining}]"))
-        stages = start_stages(reader.frames_and_audio(), runner, speech, options)
+        stages = start_stages(reader.frames_and_audio(), runner, speech, options, second)
         try:
             main_busy = _consume(stages, run, speech, bar)
         finally:
@@ -92,11 +94,13 @@ class Stages:
     output: queue.Queue
     stop: threading.Event
     identity: IdentityStage | None
+    second_look: SecondLook | None = None
 
 
 def start_stages(source: Iterable[VideoFrame | AudioChunk], runner: FaceLandmarkerRunner, speech: SpeechWorker | None,
-                  options: AnalysisOptions) -> Stages:
-    """decode -> faces -> identity, each on its own thread; the caller runs the analyzers."""
+                  options: AnalysisOptions, second: SecondLook | None = None) -> Stages:
+    """decode -> faces -> identity, each on its own thread; the caller runs the analyzers.
+    second: the second look for frames where the landmarker finds no face (None: none)."""
     stop = threading.Event()
     frames: queue.Queue = queue.Queue(maxsize=_QUEUE_FRAMES)
     faces: queue.Queue = queue.Queue(maxsize=_QUEUE_FRAMES)
@@ -115,7 +119,13 @@ def start_stages(source: Iterable[VideoFrame | AudioChunk], runner: FaceLandmark
     def faces_of(item):
         if isinstance(item, AudioChunk):
             return item
-        found = tracker.update(item, runner.detect(item))
+        raw, search = runner.detect(item), None
+        if second is not None:
+            if raw:
+                second.seen(item, raw)
+            else:
+                raw, search = second.look(item)
+        found = tracker.update(item, raw, search)
         return item, with_appearance(item, found) if options.liveness.enabled else found
 
     def describe(item):
@@ -130,7 +140,7 @@ def start_stages(source: Iterable[VideoFrame | AudioChunk], runner: FaceLandmark
     ]
     for t in threads:
         t.start()
-    return Stages(threads, described, stop, identity)
+    return Stages(threads, described, stop, identity, second)
 
 
 def _consume(stages: Stages, run: "AnalysisRun", speech: SpeechWorker | None, bar: tqdm) -> float:
@@ -161,6 +171,9 @@ def _timings(stages: Stages, main_busy: float, speech: SpeechWorker | None, spee
     timings["speech_busy"] = round(speech.busy_s, 3) if speech else 0.0
     timings["speech_wait"] = round(speech_wait, 3)
     timings["identity_descriptors"] = stages.identity.descriptors if stages.identity else 0
+    second = stages.second_look
+    timings["faces_second_look"] = round(second.busy_s, 3) if second else 0.0  # inside "faces"
+    timings["second_look_detector_runs"] = second.detector_runs if second else 0
     return timings
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from interview_guard.analyzers.core import Analyzer, CheckStatus, Indicator
+from interview_guard.analyzers.core import Analyzer, CheckStatus, Evidence, Indicator
 from interview_guard.analyzers.spans import Span, SpanBuilder, clamp01, span_evidence
 from interview_guard.faces.core import FaceFrame, FaceObservation
 from interview_guard.liveness.appearance import THUMB, FramePicture
@@ -17,6 +17,9 @@ _BLANK_DETAIL = 6.0  # grey-level standard deviation under which a frame shows n
 # "Steady": found in 80 % of the last 20 analysed frames (2 s at the default 10 fps). One early
 # detection in a clip where the detector mostly fails is not steady (a seated person found once).
 _STEADY_FRAMES, _STEADY_SHARE = 20, 0.8
+# The second look's full-frame detector: a face box in this share of its searches means a face is there (too
+# small, dark or turned for landmarks); this many searches with no box at all say the picture holds no face.
+_FACE_BOX_SHARE, _CONFIRMING_SEARCHES = 0.3, 2
 _SAME_PICTURE = 6.0  # mean grey-level change under which the face's part of the picture did not change
 
 
@@ -45,6 +48,7 @@ class FacePresenceAnalyzer(Analyzer):
                 self._blank = 0
             self._blank += frame.picture_detail < _BLANK_DETAIL
             self._gap.see(frame.picture)
+            self._gap.searched(frame)
         span = self._no_face.update(frame.t, missing, frame.frame_index)
         if span:
             out.append(self._no_face_indicator(span))
@@ -93,22 +97,38 @@ class FacePresenceAnalyzer(Analyzer):
         gap = self._gap or _GapContext(False, None, None)
         blank_share = self._blank / max(1, len(span.frames))
         why, confidence = self._why(blank_share, gap)
+        evidence = [span_evidence(span, "frames with no face found")]
+        if gap.unjudged_frames and blank_share <= 0.5:
+            evidence.append(Evidence(start=round(span.start, 3), end=round(span.end, 3),
+                                     frame_times=tuple(round(t, 3) for t, _ in gap.unjudged_frames),
+                                     frame_indices=tuple(i for _, i in gap.unjudged_frames),
+                                     note=f"a face detector box ({gap.box_note}) where no landmarks could be found"))
         return Indicator(
             check="no_face", start=round(span.start, 3), end=round(span.end, 3),
             # A few seconds away is worth a look; ten or more is a strong sign.
             score=round(clamp01(span.duration / 10.0), 3) or 0.1, confidence=confidence,
             reason=f"No face was found from {span.start:.1f} s to {span.end:.1f} s ({span.duration:.1f} s): {why}",
-            evidence=(span_evidence(span, "frames with no face found"),),
+            evidence=tuple(evidence),
             measurements={"duration_s": round(span.duration, 2), "blank_share": round(blank_share, 2),
                           "face_found_share": round(self._faces_found / max(1, self._frames), 3),
                           "steady_before": gap.steady_before,
-                          "picture_change": None if gap.change is None else round(gap.change, 1)})
+                          "picture_change": None if gap.change is None else round(gap.change, 1),
+                          "full_frame_searches": gap.searches, "searches_with_a_face_box": gap.unjudged})
 
     def _why(self, blank_share: float, gap: "_GapContext") -> tuple[str, float]:
         """The reason and confidence: 'left the camera' only when the evidence says so, never by default."""
         found = f"a face was found in {self._faces_found} of {self._frames} analysed frames"
         if blank_share > 0.5:
             return "the video went blank (black or a flat picture).", 0.95
+        if gap.unjudged and gap.unjudged >= _FACE_BOX_SHARE * gap.searches:
+            return (f"a face is in the picture but too small, dark or turned to judge: the full-frame face detector "
+                    f"found a face ({gap.box_note}) in {gap.unjudged} of {gap.searches} searches, yet no landmarks "
+                    "could be placed on it, so the face checks could not follow it. Check the frames."), 0.2
+        if gap.searches >= _CONFIRMING_SEARCHES and not gap.unjudged:
+            return (f"no face in the picture: neither the landmarker nor the full-frame face detector "
+                    f"({gap.searches} searches) found one. The candidate may have left the camera, turned fully "
+                    "away or covered it (a face in strong profile can escape both). Check the frames."), \
+                (0.8 if gap.steady_before else 0.6)
         if not gap.steady_before:
             return (f"the face could not be found although the picture is not blank ({found}): the face may be "
                     "too small, too dark or too turned for the detector, so the detector, not the candidate, is "
@@ -132,6 +152,24 @@ class _GapContext:
     cells: tuple[slice, slice] | None
     region: np.ndarray | None
     _changes: list[float] = field(default_factory=list)
+    searches: int = 0  # frames of the span where the second look's full-frame detector ran
+    unjudged: int = 0  # ... and found a face box on which no landmarks could be placed
+    unjudged_frames: list[tuple[float, int]] = field(default_factory=list)
+    box_note: str = ""
+
+    def searched(self, frame: FaceFrame) -> None:
+        """Count what the second look (faces/second_look.py) found on this face-less frame."""
+        search = frame.search
+        if search is None or not search.detector_ran:
+            return
+        self.searches += 1
+        if search.outcome == "unjudged":
+            self.unjudged += 1
+            if len(self.unjudged_frames) < 5:
+                self.unjudged_frames.append((frame.t, frame.frame_index))
+            if not self.box_note and search.boxes:
+                x0, y0, x1, y1 = search.boxes[0]
+                self.box_note = f"{x1 - x0:.0f}x{y1 - y0:.0f} px at ({x0:.0f}, {y0:.0f})"
 
     def see(self, picture: FramePicture | None) -> None:
         if self.cells is None or picture is None or len(self._changes) >= 400:

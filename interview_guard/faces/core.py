@@ -98,6 +98,41 @@ class FaceObservation:
         return float((self.blendshapes[EYE_BLINK_LEFT] + self.blendshapes[EYE_BLINK_RIGHT]) / 2)
 
 
+BLANK_DETAIL = 6.0  # picture_detail under which a frame shows nothing (black, one flat colour)
+
+
+def picture_detail(image: np.ndarray) -> float:
+    """Standard deviation of the grey levels; every 8th pixel is plenty for "blank or not"."""
+    return float(image[::8, ::8].std())
+
+
+SEARCH_OUTCOMES = ("found", "unjudged", "none", "waiting", "blank")
+
+
+@dataclass(frozen=True)
+class FaceSearch:
+    """What the second look (faces/second_look.py) did on a frame where the landmarker found no face.
+
+    outcome: "found" (landmarks on an enlarged crop; the faces are in the frame),
+        "unjudged" (the face detector saw a face but landmarks failed on it: too small, dark or turned to judge),
+        "none" (the full-frame face detector found no face either),
+        "waiting" (no full-frame search on this frame: rate limit, and the tracked box held no face),
+        "blank" (the picture is blank: nothing to search).
+    boxes: the face detector's boxes (x0, y0, x1, y1) in source pixels (empty unless it ran and saw one).
+    detector_ran: the full-frame detector ran on this frame (the costly part).
+    seconds: time this frame's second look took.
+    """
+
+    outcome: str
+    boxes: tuple[tuple[float, float, float, float], ...] = ()
+    detector_ran: bool = False
+    seconds: float = 0.0
+
+    def __post_init__(self) -> None:
+        if self.outcome not in SEARCH_OUTCOMES:
+            raise ValueError(f"FaceSearch.outcome must be one of {SEARCH_OUTCOMES} (got {self.outcome!r})")
+
+
 @dataclass(frozen=True)
 class FaceFrame:
     """Every face found in one analysed frame (possibly none).
@@ -106,6 +141,7 @@ class FaceFrame:
         about 6 the picture is blank (black, frozen colour), so "no face" is certain.
     analysed: False for the extra full-rate frames only full-rate checks see (see VideoFrame).
     picture: the whole frame reduced for the liveness checks (None when they are off).
+    search: what the second look did when the landmarker found no face (None: it did not run).
     """
 
     t: float
@@ -115,6 +151,7 @@ class FaceFrame:
     picture_detail: float = 50.0
     analysed: bool = True
     picture: FramePicture | None = None
+    search: FaceSearch | None = None
 
     @property
     def count(self) -> int:

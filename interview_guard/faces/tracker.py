@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from interview_guard.faces.core import FaceFrame, FaceObservation, HeadPose
+from interview_guard.faces.core import FaceFrame, FaceObservation, FaceSearch, HeadPose, picture_detail
 from interview_guard.faces.landmarker import RawFace
 from interview_guard.media.core import VideoFrame
 
@@ -43,7 +43,7 @@ class FaceTracker:
         self._tracks: list[_Track] = []
         self._next_id = 1
 
-    def update(self, frame: VideoFrame, raw_faces: list[RawFace]) -> FaceFrame:
+    def update(self, frame: VideoFrame, raw_faces: list[RawFace], search: FaceSearch | None = None) -> FaceFrame:
         w, h = frame.source_size
         boxes = [_box(f.landmarks, w, h) for f in raw_faces]
         self._tracks = [t for t in self._tracks if frame.t - t.last_t <= self.max_gap_s]
@@ -53,9 +53,8 @@ class FaceTracker:
                             landmarks=f.landmarks, blendshapes=f.blendshapes,
                             pose=HeadPose.from_matrix(f.matrix), in_frame=_in_frame(f.landmarks))
             for i, f in enumerate(raw_faces))
-        detail = float(frame.image[::8, ::8].std())  # every 8th pixel is plenty for "blank or not"
-        return FaceFrame(t=frame.t, frame_index=frame.index, frame_size=(w, h), faces=faces, picture_detail=detail,
-                         analysed=frame.analysed)
+        return FaceFrame(t=frame.t, frame_index=frame.index, frame_size=(w, h), faces=faces,
+                         picture_detail=picture_detail(frame.image), analysed=frame.analysed, search=search)
 
     def _assign(self, boxes: list[tuple[float, float, float, float]], t: float) -> list[int]:
         pairs = sorted(((max(_iou(b, tr.box), 0.5 * _closeness(b, tr.box)), i, j)

@@ -23,6 +23,7 @@ from pathlib import Path
 from interview_guard.analyzers.challenge import ChallengeAnalyzer
 from interview_guard.analyzers.core import Indicator
 from interview_guard.faces import FaceLandmarkerRunner
+from interview_guard.faces.second_look import SecondLook
 from interview_guard.follow_ups import FollowUp, FollowUpBook
 from interview_guard.live.feed import LiveConverter, LiveFeed, LiveFrame
 from interview_guard.live.journal import (Journal, Message, follow_up_message, indicator_message, language_message,
@@ -146,11 +147,13 @@ class LiveSession:
                 transcriber = SpeechTranscriber(self.options.speech) if self.options.speech.enabled else None
                 self._transcriber = transcriber
                 runner = stack.enter_context(FaceLandmarkerRunner(self.options.faces))
+                faces = self.options.faces
+                second = stack.enter_context(SecondLook(faces)) if faces.second_look else None
                 speech = stack.enter_context(SpeechWorker(transcriber)) if transcriber else None
                 run = AnalysisRun(self.options, self._on_indicator, follow_ups=self.follow_ups)
                 self._publish({"type": "state", "state": "running", "session": self.id})
                 source = self.converter.convert(self.feed.items())
-                stages = start_stages(source, runner, speech, self.options)
+                stages = start_stages(source, runner, speech, self.options, second)
                 try:
                     self._consume(stages, run, speech)
                 finally:
