@@ -19,7 +19,8 @@ from collections.abc import Callable
 from interview_guard.analyzers.core import Analyzer, CheckStatus, Evidence, Indicator, Series
 from interview_guard.analyzers.spans import clamp01
 from interview_guard.faces.core import FaceFrame
-from interview_guard.lipsync.signals import mouth_opening, speaking_face
+from interview_guard.lipsync.phone_sync import EventWindow, PhoneSync
+from interview_guard.lipsync.signals import lip_gap, mouth_opening, speaking_face
 from interview_guard.lipsync.timeline import JUDGED, SILENT, STILL, SyncTimeline, SyncWindow
 from interview_guard.media.core import AudioChunk
 from interview_guard.options import AnalysisOptions
@@ -54,12 +55,18 @@ class LipSyncAnalyzer(Analyzer):
         self._runs: dict[str, list[SyncWindow]] = {check: [] for check in self.checks}
         self._words: deque[Word] = deque()
         self._last_offset: float | None = None  # smoothed offset of the previous window, if judged
+        # The offset from phone events (lip closures against P/B/M, F/V, vowels), one per transcript segment
+        self.phone_sync = PhoneSync(self.o.max_lag_s)
+        self.event_windows: list[EventWindow] = []
 
     def on_faces(self, frame: FaceFrame) -> list[Indicator]:
         face = speaking_face(frame)
         opening = mouth_opening(face, frame.frame_size) if face is not None else None
         self.timeline.add_mouth(frame.t, opening, frame.frame_index)
-        return self._take(self.timeline.windows())
+        self.phone_sync.add_gap(frame.t, lip_gap(face, frame.frame_size) if face is not None else None)
+        found = self._take(self.timeline.windows())
+        self.event_windows += self.phone_sync.windows(self.timeline.curves)
+        return found
 
     def on_audio(self, chunk: AudioChunk) -> list[Indicator]:
         if chunk.track == 0:  # the call's audio; the interviewer's own microphone has no face on screen
@@ -68,12 +75,14 @@ class LipSyncAnalyzer(Analyzer):
 
     def on_speech(self, segment: TranscriptSegment) -> list[Indicator]:
         self._words.extend(segment.words)
+        self.phone_sync.add_segment(segment)
         while self._words and self._words[0].end < segment.end - _WORDS_KEPT_S:
             self._words.popleft()
         return []
 
     def finish(self, end_time: float) -> list[Indicator]:
         found = self._take(self.timeline.windows(final_end=end_time))
+        self.event_windows += self.phone_sync.windows(self.timeline.curves, final=True)
         for check in self.checks:
             found += self._close(check, at_end=True)
         return found
@@ -211,7 +220,21 @@ class LipSyncAnalyzer(Analyzer):
             Series("sync_strength", "Lip-sync strength (correlation at the session's offset)", "", times,
                    tuple(None if w is None else round(max(0.0, w.support or 0.0), 3) for w in judged),
                    lower=0.0, upper=1.0, limits=(self.o.low_sync_peak,)),
+            *self._phone_series(),
         )
+
+    def _phone_series(self) -> tuple[Series, ...]:
+        """The offset from phone events and its confidence, one value per transcript segment (None where
+        not judged)."""
+        ws = self.event_windows
+        lag = self.o.max_lag_s * 1000
+        times = tuple(round((w.start + w.end) / 2, 2) for w in ws)
+        return (Series("av_offset_phones_ms", "Audio-video offset from lip closures and phones (voice after lips)",
+                       "ms", times,
+                       tuple(round(w.estimate.offset_s * 1000, 1) if w.judged and w.estimate else None for w in ws),
+                       lower=-lag, upper=lag, limits=(-self.o.offset_threshold_s * 1000, self.o.offset_threshold_s * 1000)),
+                Series("phone_sync_confidence", "Confidence of the phone offset (bilabials the lips closed for)", "",
+                       times, tuple(w.confidence if w.judged else None for w in ws), lower=0.0, upper=1.0))
 
 
 def _agreement(run: list[SyncWindow]) -> float:

@@ -39,6 +39,18 @@ def mouth_opening(face: FaceObservation, frame_size: tuple[int, int]) -> float |
     return gap + 0.5 * jaw
 
 
+def lip_gap(face: FaceObservation, frame_size: tuple[int, int]) -> float | None:
+    """Inner-lip gap (landmarks 13/14) over the mouth width (corners 61/291): under about 0.05 the lips
+    touch. None when the mouth cannot be judged (turned away, cut off, too small)."""
+    if abs(face.pose.yaw) > _MAX_YAW or abs(face.pose.pitch) > _MAX_PITCH or face.in_frame < _MIN_IN_FRAME:
+        return None
+    xy = face.landmarks[:, :2] * np.asarray(frame_size, dtype=np.float32)
+    width = float(np.linalg.norm(xy[61] - xy[291]))
+    if width < 6.0:  # a mouth this small has no readable lips
+        return None
+    return float(np.linalg.norm(xy[13] - xy[14])) / width
+
+
 def speaking_face(frame: FaceFrame) -> FaceObservation | None:
     """The face whose lips are compared with the voice: the largest one (the candidate at the camera)."""
     return frame.largest

@@ -26,6 +26,7 @@ _SPEECH_ABOVE_FLOOR_DB, _SPEECH_MIN_DB = 12.0, -60.0
 _MOUTH_GAP_S = 0.12  # a grid point further than this from a mouth sample has no mouth value
 _NEIGHBOURS = 2
 _FLOOR_HISTORY_S = 120.0
+_CURVES_KEPT_S = 90.0  # longer than a transcription window (28 s) and its delay
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,8 @@ class SyncTimeline:
         self._next_start = 0.0
         self._pending: deque[tuple[SyncWindow, np.ndarray | None]] = deque()
         self._done: deque[tuple[SyncWindow, np.ndarray | None]] = deque(maxlen=_NEIGHBOURS)
+        # (start, end, correlation curve) of recent judged windows, for the phone events that arrive later
+        self.curves: deque[tuple[float, float, np.ndarray]] = deque(maxlen=int(_CURVES_KEPT_S / options.hop_s))
 
     def add_audio(self, t: float, samples: np.ndarray) -> None:
         if self._voice_t0 is None:
@@ -106,6 +109,8 @@ class SyncTimeline:
                 smoothed = estimate_av_offset(_mean_curve(neighbours), RATE, self.o.lag_penalty)
                 window = replace(window, smoothed=smoothed, support=_support(curve, smoothed))
             self._done.append((window, curve))
+            if curve is not None:
+                self.curves.append((window.start, window.end, curve))
             yield window
 
     def _judge(self, start: float, end: float) -> tuple[SyncWindow, np.ndarray | None]:

@@ -20,6 +20,7 @@ from interview_guard.media.core import AUDIO_RATE, AudioChunk
 from interview_guard.model_store import resolve_model
 from interview_guard.options import SpeechOptions
 from interview_guard.speech.core import TranscriptSegment, Word
+from interview_guard.speech.phones import PhoneAligner
 from interview_guard.speech.language import (EXPECTED, MULTILINGUAL, NOT_HEARD, OFF, SWITCHED, UNAVAILABLE, UNTRUSTED,
                                              LanguageCheck, TranscriptLanguage, judge_language)
 
@@ -94,9 +95,17 @@ class SpeechTranscriber:
         self._hearing_other = False  # the last check heard another language (with "mark": check every window)
         status = MULTILINGUAL if self._forced is None else OFF if not options.check_language else NOT_HEARD
         self.language = TranscriptLanguage(status=status, expected=self._forced or "", model=self.model_name)
+        self._aligner = PhoneAligner() if options.align_phones else None
 
     def transcribe(self, samples: np.ndarray, t0: float) -> list[TranscriptSegment]:
-        """Segments of `samples` (which start at session time t0), on the session clock."""
+        """Segments of `samples` (which start at session time t0), on the session clock, with the phones
+        of trusted English segments."""
+        segments = self._transcribe(samples, t0)
+        if self._aligner is None:
+            return segments
+        return [self._aligner.with_phones(s, samples, t0) for s in segments]
+
+    def _transcribe(self, samples: np.ndarray, t0: float) -> list[TranscriptSegment]:
         if len(samples) < AUDIO_RATE // 4 or float(np.abs(samples).max(initial=0.0)) < 1e-4:
             return []
         segments = self._run(self._model, samples, t0, self._decode_as, self._prompt)

@@ -1,0 +1,101 @@
+"""PhoneSync: one offset estimate per transcript segment, from its phones' events and the rhythm curves.
+
+Segments come from the speech stage later than the frames they cover (a transcription window is up to
+28 s), so the lip gap is kept (bounded) until a segment's phones arrive and the mouth has been seen past
+its end. A segment with no phones (another language, untrusted words, alignment off) is "cannot judge"
+for the phone checks; the rhythm estimate (timeline.py) goes on alone there.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+import numpy as np
+
+from interview_guard.lipsync.events import BILABIALS, LABIODENTALS, MouthTrack, agreeing, event_curve, mixed_curve
+from interview_guard.lipsync.offset import OffsetEstimate, estimate_av_offset
+from interview_guard.speech.core import TranscriptSegment
+
+JUDGED, RHYTHM_ONLY, NOT_ENGLISH, NOT_VISIBLE = "judged", "rhythm only", "not English", "mouth not visible"
+_GAPS_KEPT_S = 90.0
+_MAX_PENDING = 64
+_LAG_PENALTY = 0.05  # per second of lag: events rarely tie, so only a slight lean to small offsets
+
+
+@dataclass(frozen=True)
+class EventWindow:
+    """The offset over one transcript segment. events: bilabial and labiodental phones judged (mouth seen
+    at every lag); agreeing: bilabials the lips closed for at the offset, of `bilabials` judged there;
+    event_share: the events' weight in the estimate (0: the rhythm alone). confidence: agreeing events
+    and how many, 0..1."""
+
+    start: float
+    end: float
+    verdict: str
+    estimate: OffsetEstimate | None = None
+    events: int = 0
+    agreeing: int = 0
+    bilabials: int = 0
+    event_share: float = 0.0
+    confidence: float = 0.0
+
+    @property
+    def judged(self) -> bool:
+        return self.verdict in (JUDGED, RHYTHM_ONLY) and self.estimate is not None
+
+
+class PhoneSync:
+    """add_gap() every frame, add_segment() every transcript segment; windows() yields what is ready."""
+
+    def __init__(self, max_lag_s: float) -> None:
+        self.max_lag = int(round(max_lag_s * 100))
+        self._gaps: deque[tuple[float, float | None]] = deque()
+        self._pending: deque[TranscriptSegment] = deque(maxlen=_MAX_PENDING)
+
+    def add_gap(self, t: float, gap: float | None) -> None:
+        self._gaps.append((t, gap))
+        while self._gaps and self._gaps[0][0] < t - _GAPS_KEPT_S:
+            self._gaps.popleft()
+
+    def add_segment(self, segment: TranscriptSegment) -> None:
+        self._pending.append(segment)
+
+    def windows(self, curves: Iterable[tuple[float, float, np.ndarray]], final: bool = False) -> Iterator[EventWindow]:
+        """Windows of the pending segments whose mouth has been seen (all of them when final)."""
+        seen_to = self._gaps[-1][0] if self._gaps else -np.inf
+        curves = list(curves)
+        while self._pending and (final or self._pending[0].end + self.max_lag / 100 + 1.0 <= seen_to):
+            yield self.judge(self._pending.popleft(), curves)
+
+    def judge(self, segment: TranscriptSegment, curves: list[tuple[float, float, np.ndarray]]) -> EventWindow:
+        rhythm = _rhythm(curves, segment.start, segment.end)
+        if not segment.phones:
+            verdict = NOT_ENGLISH if not segment.readable_as("en") else RHYTHM_ONLY
+            estimate = estimate_av_offset(rhythm, 100, _LAG_PENALTY) if rhythm is not None else None
+            return EventWindow(segment.start, segment.end, verdict if estimate is not None or verdict == NOT_ENGLISH
+                               else NOT_VISIBLE, estimate)
+        margin = self.max_lag / 100 + 0.2
+        track = MouthTrack.from_samples(self._gaps, segment.start - margin, segment.end + margin)
+        events = event_curve(track, segment.phones, self.max_lag)
+        curve, share = mixed_curve(events, rhythm)
+        estimate = estimate_av_offset(curve, 100, _LAG_PENALTY) if curve is not None else None
+        if estimate is None:
+            return EventWindow(segment.start, segment.end, NOT_VISIBLE)
+        closed, bilabials = agreeing(events, estimate.offset_s)
+        n_events = sum(p.label in BILABIALS or p.label in LABIODENTALS for p in segment.phones)
+        confidence = (closed / bilabials) * bilabials / (bilabials + 3) if bilabials else 0.3 * (1 - share)
+        return EventWindow(segment.start, segment.end, JUDGED if share > 0 else RHYTHM_ONLY, estimate,
+                           events=n_events, agreeing=closed, bilabials=bilabials, event_share=round(share, 3),
+                           confidence=round(confidence, 3))
+
+
+def _rhythm(curves: list[tuple[float, float, np.ndarray]], start: float, end: float) -> np.ndarray | None:
+    """Mean rhythm curve of the judged windows that overlap [start, end]."""
+    near = [c for s, e, c in curves if s < end and e > start]
+    if not near:
+        return None
+    stack = np.vstack(near)
+    count = (~np.isnan(stack)).sum(axis=0)
+    return np.where(count > 0, np.nansum(stack, axis=0) / np.maximum(count, 1), np.nan)
