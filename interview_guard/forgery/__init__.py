@@ -1,0 +1,1 @@
+"""Face-forgery detection: the aligned crop shared by training and inference, and the ONNX scorer."""
