@@ -31,7 +31,7 @@ MIX = ("manipulated/hyperlips_v2_obama_SOURCE_real.mp4", "talking_head_real/reta
        "talking_head_real/retalking_2_swalwell.mp4", "talking_head_real/grid_bbaf2n.mpg",
        "talking_head_real/grid_lbax4n.mpg", "talking_head_real/grid_pwij3p.mpg",
        "talking_head_real/grid_lrwp9a.mpg", "talking_head_real/grid_brbk7n.mpg")
-STAGES = ("decode", "faces", "identity", "analyzers", "speech_busy", "speech_wait", "total")
+STAGES = ("decode", "faces", "faces_second_look", "identity", "analyzers", "speech_busy", "speech_wait", "total")  # second look: inside faces
 # Each mode is a fresh process with these options; "default" is what `interview-guard analyze` runs.
 MODES = {
     "default (all checks)": {"speech": True, "identity": True, "lip_sync": True, "liveness": True},

@@ -262,6 +262,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--media", help="shared media folder (default $IG_MEDIA_DIR or <repo>/../shared/media)")
     p.add_argument("--quick", action="store_true", help="only 4 clips in the faces table")
+    p.add_argument("--no-face-recall", action="store_true",
+                   help="skip the face-recall tables (eval_faces.py: labelled visible faces, dim 1080p copies)")
     p.add_argument("--no-identity", action="store_true", help="skip the face-consistency tables")
     p.add_argument("--no-lip-sync", action="store_true", help="skip the lip-sync tables (eval_lip_sync.py)")
     p.add_argument("--no-liveness", action="store_true", help="skip the liveness tables (eval_liveness.py)")
@@ -277,6 +279,9 @@ def main(argv: list[str] | None = None) -> None:
     started, tally = time.perf_counter(), Tally()
     with tempfile.TemporaryDirectory(prefix="ig-eval-") as tmp:
         faces_table(media, args.quick, tally)
+        if not args.no_face_recall:
+            import eval_faces  # beside this script
+            eval_faces.face_recall_tables(media, args.quick)
         wers = wer_table(media, Path(tmp), tally)
         synthetic_table(media, Path(tmp), tally)
         if not args.no_identity:
