@@ -17,6 +17,7 @@ import uuid
 from dataclasses import asdict, replace
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from interview_guard.analyzers.core import Indicator
 from interview_guard.files import file_sha256
@@ -24,6 +25,9 @@ from interview_guard.options import AnalysisOptions
 from interview_guard.speech.core import TranscriptSegment
 from interview_guard.store.store import Store, remove_completion_files, utc_now
 from interview_guard.summary import SessionSummary, indicator_dict
+
+if TYPE_CHECKING:
+    from interview_guard.candidates.compare import ContinuityReport
 
 logger = logging.getLogger(__name__)
 
@@ -74,8 +78,8 @@ class SessionRecorder:
     def _with_free_round(self, summary: SessionSummary) -> SessionSummary:
         """The round the template will be kept as, asked again now: sessions of one candidate analysed side by
         side all started from the same earlier rounds."""
-        report = summary.candidate_continuity
-        if report is None or report.keep_as_round is None or report.template is None:
+        report = _template_to_keep(summary)
+        if report is None:
             return summary
         from interview_guard.store.identity import next_round
 
@@ -84,8 +88,8 @@ class SessionRecorder:
             replace(summary, candidate_continuity=replace(report, keep_as_round=free))
 
     def _keep_template(self, summary: SessionSummary, frames: dict[float, bytes]) -> SessionSummary:
-        report = summary.candidate_continuity
-        if report is None or report.keep_as_round is None or report.template is None:
+        report = _template_to_keep(summary)
+        if report is None:
             return summary
         from interview_guard.outputs import write_outputs
         from interview_guard.store.identity import keep_round, template_cipher
@@ -115,6 +119,13 @@ class SessionRecorder:
             path.write_bytes(jpeg)
             saved[t] = path
         return saved
+
+
+def _template_to_keep(summary: SessionSummary) -> ContinuityReport | None:
+    """The continuity report when this session keeps an identity template as a round, else None."""
+    report = summary.candidate_continuity
+    keeps = report is not None and report.keep_as_round is not None and report.template is not None
+    return report if keeps else None
 
 
 def provisional_indicator_dict(indicator: Indicator) -> dict:

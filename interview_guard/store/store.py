@@ -333,8 +333,8 @@ def remove_completion_files(folder: Path) -> int:
     for name in COMPLETION_FILES:
         path = folder / name
         if path.is_dir():
-            removed += sum(1 for p in path.rglob("*") if p.is_file())
-            shutil.rmtree(path, ignore_errors=True)
+            removed += _file_count(path)
+            shutil.rmtree(path, ignore_errors=True)  # best effort: it runs where a session already failed
         elif path.exists():
             path.unlink(missing_ok=True)
             removed += 1
@@ -438,7 +438,7 @@ def _alive(pid: int) -> bool:
 def _remove_folder(folder: Path) -> int:
     if not folder.exists():
         return 0
-    count = sum(1 for p in folder.rglob("*") if p.is_file())
+    count = _file_count(folder)
     try:
         shutil.rmtree(folder)
     except OSError as e:
@@ -446,3 +446,6 @@ def _remove_folder(folder: Path) -> int:
                          f"the permissions and run it again") from e
     return count
 
+
+def _file_count(folder: Path) -> int:
+    return sum(1 for p in folder.rglob("*") if p.is_file())
