@@ -15,14 +15,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 from interview_guard.live import server
 from interview_guard.live.server import LiveAgent
 from interview_guard.live.session import LiveSession, new_session_folder
 from interview_guard.options import AnalysisOptions, LipSyncOptions, LivenessOptions, SpeechOptions
-from tests.review.server import free_port
+from tests.review.server import free_port, serve_agent
 
 # What `live --source v4l2:...` runs: no speech, no lip-sync; no liveness keeps the test light.
 VIDEO_ONLY = AnalysisOptions(speech=SpeechOptions(enabled=False), lip_sync=LipSyncOptions(enabled=False),
@@ -59,16 +58,7 @@ def test_a_watcher_gets_the_sessions_checks_first(tmp_path: Path) -> None:
 def _serving(agent: LiveAgent) -> Iterator[str]:
     port, ready, stop = free_port(), threading.Event(), threading.Event()
 
-    async def serve() -> None:
-        runner = web.AppRunner(agent.app())
-        await runner.setup()
-        await web.TCPSite(runner, "127.0.0.1", port).start()
-        ready.set()
-        while not stop.is_set():
-            await asyncio.sleep(0.05)
-        await runner.cleanup()
-
-    thread = threading.Thread(target=lambda: asyncio.run(serve()), daemon=True)
+    thread = threading.Thread(target=lambda: asyncio.run(serve_agent(agent, port, ready, stop)), daemon=True)
     thread.start()
     assert ready.wait(30), "the server did not start"
     try:

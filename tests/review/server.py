@@ -23,6 +23,17 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+async def serve_agent(agent: LiveAgent, port: int, ready: threading.Event, stop: threading.Event) -> None:
+    """The agent's app on 127.0.0.1:port: ready is set once it listens; it stops when stop is set."""
+    runner = web.AppRunner(agent.app())
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    ready.set()
+    while not stop.is_set():
+        await asyncio.sleep(0.05)
+    await runner.cleanup()
+
+
 @contextmanager
 def review_server(data_dir: Path, token: str = "") -> Iterator[str]:
     """Serve the app (review + live routes; with a token, as on a non-local bind) at the URL yielded."""
@@ -31,14 +42,8 @@ def review_server(data_dir: Path, token: str = "") -> Iterator[str]:
     errors: list[BaseException] = []
 
     async def serve(store) -> None:
-        agent = LiveAgent(AnalysisOptions(), data_dir, store, token=token, live=not token)
-        runner = web.AppRunner(agent.app())
-        await runner.setup()
-        await web.TCPSite(runner, "127.0.0.1", port).start()
-        ready.set()
-        while not stop.is_set():
-            await asyncio.sleep(0.05)
-        await runner.cleanup()
+        await serve_agent(LiveAgent(AnalysisOptions(), data_dir, store, token=token, live=not token), port,
+                          ready, stop)
 
     def run() -> None:
         try:
