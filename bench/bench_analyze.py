@@ -31,10 +31,14 @@ MIX = ("manipulated/hyperlips_v2_obama_SOURCE_real.mp4", "talking_head_real/reta
        "talking_head_real/retalking_2_swalwell.mp4", "talking_head_real/grid_bbaf2n.mpg",
        "talking_head_real/grid_lbax4n.mpg", "talking_head_real/grid_pwij3p.mpg",
        "talking_head_real/grid_lrwp9a.mpg", "talking_head_real/grid_brbk7n.mpg")
-STAGES = ("decode", "faces", "faces_second_look", "identity", "analyzers", "speech_busy", "speech_wait", "total")  # second look: inside faces
+# second look: inside faces; forgery (the face-forgery model): inside identity
+STAGES = ("decode", "faces", "faces_second_look", "identity", "forgery", "analyzers", "speech_busy", "speech_wait",
+          "total")
 # Each mode is a fresh process with these options; "default" is what `interview-guard analyze` runs.
 MODES = {
     "default (all checks)": {"speech": True, "identity": True, "lip_sync": True, "liveness": True},
+    "default without the forgery model": {"speech": True, "identity": True, "lip_sync": True, "liveness": True,
+                                          "forgery": False},
     "default without liveness": {"speech": True, "identity": True, "lip_sync": True, "liveness": False},
     "no lip-sync": {"speech": True, "identity": True, "lip_sync": False, "liveness": True},
     "no lip-sync, no liveness": {"speech": True, "identity": True, "lip_sync": False, "liveness": False},
@@ -44,7 +48,8 @@ MODES = {
     "faces only": {"speech": False, "identity": False, "lip_sync": False, "liveness": False},
 }
 # The cost of a check: the run with it against the run without it, both measured here.
-COSTS = (("liveness (lip-sync on)", "default (all checks)", "default without liveness"),
+COSTS = (("face-forgery model", "default (all checks)", "default without the forgery model"),
+         ("liveness (lip-sync on)", "default (all checks)", "default without liveness"),
          ("liveness (lip-sync off)", "no lip-sync", "no lip-sync, no liveness"),
          ("liveness at full rate (lip-sync off)", "no lip-sync, liveness at full rate", "no lip-sync, no liveness"),
          ("lip-sync", "default without liveness", "no lip-sync, no liveness"))
@@ -111,8 +116,8 @@ def child(mode: str, clip: str, repeat: int) -> None:
     """Runs in a fresh process: load models (timed), analyse `repeat` times, print one JSON line."""
     t0 = time.perf_counter()
     from interview_guard.faces import FaceLandmarkerRunner
-    from interview_guard.options import (AnalysisOptions, IdentityOptions, LipSyncOptions, LivenessOptions,
-                                         SpeechOptions)
+    from interview_guard.options import (AnalysisOptions, ForgeryOptions, IdentityOptions, LipSyncOptions,
+                                         LivenessOptions, SpeechOptions)
     from interview_guard.pipeline import analyze_recording
     from interview_guard.speech.transcriber import _cpu_threads, load_whisper, resolve_device
     load = {"imports": time.perf_counter() - t0}
@@ -132,7 +137,8 @@ def child(mode: str, clip: str, repeat: int) -> None:
         options = AnalysisOptions(speech=speech, identity=identity,
                                   lip_sync=LipSyncOptions(enabled=MODES[mode]["lip_sync"]),
                                   liveness=LivenessOptions(enabled=MODES[mode]["liveness"],
-                                                           full_rate=MODES[mode].get("liveness_full_rate", False)))
+                                                           full_rate=MODES[mode].get("liveness_full_rate", False)),
+                                  forgery=ForgeryOptions(enabled=MODES[mode].get("forgery", True)))
         summary = analyze_recording(clip, options, progress=False).to_dict()
         runs.append({"wall": time.perf_counter() - t, "timings": summary["timings"],
                      "words": len(summary["transcript"]["text"].split()),
@@ -191,6 +197,8 @@ def print_report(clip: Path, duration: float, decode: list[float], results: dict
     print(row(["check", "with s", "without s", "share of the run with it"]))
     print(row(["---"] * 4))
     for name, with_it, without in COSTS:
+        if with_it not in results or without not in results:  # --modes left one of the pair out
+            continue
         a = min(r["wall"] for r in results[with_it]["runs"])
         b = min(r["wall"] for r in results[without]["runs"])
         print(row([name, f"{a:.2f}", f"{b:.2f}", f"{(a - b) / a:.0%}"]))
@@ -205,6 +213,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                                            "the real talking-head clips, made at run time)")
     p.add_argument("--repeat", type=int, default=1, help="runs per measurement; the best is reported (default 1)")
     p.add_argument("--concat", type=int, default=1, help="join CLIP N times first (default 1: as is)")
+    p.add_argument("--modes", default="", metavar="A,B",
+                   help="run only these modes (exact names, comma-separated; default: every mode)")
     p.add_argument("--child", metavar="MODE", help=argparse.SUPPRESS)
     return p.parse_args(argv)
 
@@ -222,7 +232,11 @@ def main(argv: list[str] | None = None) -> None:
         print(f"benchmarking {clip.name} ({duration:.1f} s) ...", file=sys.stderr)
         decode = time_decode(clip, args.repeat)
         results = {}
-        for mode in MODES:
+        wanted = [m.strip() for m in args.modes.split(",") if m.strip()] or list(MODES)
+        unknown = [m for m in wanted if m not in MODES]
+        if unknown:
+            sys.exit(f"unknown mode(s) {unknown}; modes: {list(MODES)}")
+        for mode in wanted:
             print(f"  {mode} ...", file=sys.stderr)
             results[mode] = run_child(mode, clip, args.repeat)
         print_report(clip, duration, decode, results)

@@ -6,7 +6,8 @@
 Every video clip in the media folder is scored as is and as it would look in a dim 1080p webcam picture: the
 clip scaled to half the canvas height on a 1920x1080 canvas and darkened by 40 % (made in memory at run time, at
 the size the face stage sees a 1080p frame: 640x360). A subset is also rolled by +-30 degrees and pushed to the
-frame's left edge. Faceless pictures (black, noise, flat, a room without its person) must get no face. The cost
+frame's left edge (also with the second look upright only: its turned passes off). Faceless pictures (black,
+noise, flat, a room without its person) must get no face. The cost
 table runs the face stage on bench_analyze's default mix with the second look off and on, in the same run.
 """
 
@@ -18,7 +19,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +31,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench.face_label_sheets import analysed_frames, media_dir, sample_of, sample_times, video_clips  # noqa: E402
+from bench.face_variants import (  # noqa: E402
+    Transform, at_left_edge, faceless_pictures, rolled, sunglasses, webcam_1080p)
 from bench.tables import print_table  # noqa: E402
 from interview_guard.faces import FaceLandmarkerRunner, FaceTracker  # noqa: E402
 from interview_guard.faces.second_look import Crop, FaceDetector, SecondLook, normalised_grey  # noqa: E402
@@ -38,75 +41,7 @@ from interview_guard.options import FaceOptions  # noqa: E402
 
 LABELS = Path(__file__).resolve().parent / "face_visible_labels.json"
 UNTIL_S = 12.0  # samples end at 11.5 s; nothing later is scored
-CANVAS = (640, 360)  # what the face stage sees of a 1920x1080 frame (max_side 640)
 TURNED_FOLDERS = ("talking_head_real", "manipulated")
-Transform = Callable[[VideoFrame], VideoFrame]
-
-
-# ---------------------------------------------------------------- pictures made at run time
-
-def _frame(vf: VideoFrame, image: np.ndarray, size: tuple[int, int]) -> VideoFrame:
-    return VideoFrame(index=vf.index, t=vf.t, image=np.ascontiguousarray(image), source_size=size, analysed=vf.analysed)
-
-
-def webcam_1080p(vf: VideoFrame) -> VideoFrame:
-    """The clip at half the height of a 1920x1080 canvas (a dim room's grey around it), 40 % darker."""
-    w, h = CANVAS
-    im = vf.image
-    scale = min(h / 2 / im.shape[0], w / im.shape[1])
-    small = cv2.resize(im, (max(2, int(im.shape[1] * scale)), max(2, int(im.shape[0] * scale))),
-                       interpolation=cv2.INTER_AREA)
-    canvas = np.full((h, w, 3), 70, np.uint8)
-    y0, x0 = (h - small.shape[0]) // 2, (w - small.shape[1]) // 2
-    canvas[y0:y0 + small.shape[0], x0:x0 + small.shape[1]] = small
-    return _frame(vf, (canvas.astype(np.float32) * 0.6).astype(np.uint8), (1920, 1080))
-
-
-def rolled(degrees: float) -> Transform:
-    def roll(vf: VideoFrame) -> VideoFrame:
-        h, w = vf.image.shape[:2]
-        m = cv2.getRotationMatrix2D((w / 2, h / 2), degrees, 1.0)
-        return _frame(vf, cv2.warpAffine(vf.image, m, (w, h), borderMode=cv2.BORDER_REPLICATE), vf.source_size)
-    return roll
-
-
-def at_left_edge(vf: VideoFrame) -> VideoFrame:
-    """The picture moved left by 40 % of its width: a centred face is cut by the frame's edge."""
-    h, w = vf.image.shape[:2]
-    m = np.float32([[1, 0, -0.4 * w], [0, 1, 0]])
-    return _frame(vf, cv2.warpAffine(vf.image, m, (w, h), borderMode=cv2.BORDER_REPLICATE), vf.source_size)
-
-
-def faceless_pictures(media: Path) -> dict[str, Iterator[np.ndarray]]:
-    rng = np.random.default_rng(7)
-    w, h = CANVAS
-    room = _dfdc_room(media)
-    pictures = {
-        "black": lambda: np.zeros((h, w, 3), np.uint8),
-        "flat grey + sensor noise": lambda: np.clip(120 + rng.normal(0, 3, (h, w, 3)), 0, 255).astype(np.uint8),
-        "uniform noise": lambda: rng.integers(0, 256, (h, w, 3), dtype=np.uint8),
-        "smoothed noise (blobs)": lambda: cv2.GaussianBlur(rng.integers(0, 256, (h, w, 3), dtype=np.uint8), (0, 0), 6),
-    }
-    if room:
-        for name, region in room.items():
-            pictures[name] = (lambda r=region: np.clip(r.astype(np.int16) + rng.integers(-2, 3, r.shape), 0,
-                                                       255).astype(np.uint8))
-    return pictures
-
-
-def _dfdc_room(media: Path) -> dict[str, np.ndarray]:
-    """The DFDC room without its person: the parts of the frame left and right of her, scaled to 640x360."""
-    clip = next(media.glob("manipulated/dfdc_*_FAKE.mp4"), None)
-    if clip is None:
-        return {}
-    frame = next(analysed_frames(clip, 0.5)).image
-    fw = frame.shape[1]
-    left, right = frame[:, : int(0.36 * fw)], frame[:, int(0.62 * fw):]
-    out = {}
-    for name, part in (("room without its person (DFDC, left)", left), ("room without its person (DFDC, right)", right)):
-        out[name] = cv2.resize(part, CANVAS, interpolation=cv2.INTER_CUBIC)
-        out[name + ", 40 % darker"] = (out[name].astype(np.float32) * 0.6).astype(np.uint8)
-    return out
 
 
 # ---------------------------------------------------------------- the face stage, as the pipeline runs it
@@ -116,12 +51,13 @@ class Look:
     """One stream's face stage (first look, second look, tracker); counts what it found."""
 
     second_look: bool = True
+    turns: bool = True  # the detector's turned passes for rolled heads (FaceOptions.second_look_turns)
     first_s: float = 0.0
     outcomes: Counter = field(default_factory=Counter)
 
     def __post_init__(self) -> None:
         self._stack = ExitStack()
-        options = FaceOptions(second_look=self.second_look)
+        options = FaceOptions(second_look=self.second_look, **({} if self.turns else {"second_look_turns": ()}))
         self.runner = self._stack.enter_context(FaceLandmarkerRunner(options))
         self.second = self._stack.enter_context(SecondLook(options)) if self.second_look else None
         self.tracker = FaceTracker(options.track_max_gap_s)
@@ -153,10 +89,11 @@ def visible_samples(label: dict, n_samples: int) -> set[int]:
     return set(range(n_samples)) if v == "all" else set(v)
 
 
-def score_clip(clip: Path, transforms: dict[str, Transform]) -> dict[str, dict[int, tuple[bool, bool]]]:
+def score_clip(clip: Path, transforms: dict[str, Transform],
+               make_look: Callable[[str], Look] = lambda name: Look()) -> dict[str, dict[int, tuple[bool, bool]]]:
     """Per transform, per sample: (the first look found a face, a face was found); one decode feeds them all."""
     times = sample_times()
-    looks = {name: Look() for name in transforms}
+    looks = {name: make_look(name) for name in transforms}
     hits: dict[str, dict[int, tuple[bool, bool]]] = {name: {} for name in transforms}
     nearest: dict[int, float] = {}  # sample -> distance of the frame scored for it (the nearest, as the sheets)
     try:
@@ -195,7 +132,8 @@ class Totals:
         self.clips95 += n > 0 and second >= 0.95 * n
 
 
-def recall_rows(media: Path, clips: list[Path], transforms: dict[str, Transform]) -> tuple[list[list], dict]:
+def recall_rows(media: Path, clips: list[Path], transforms: dict[str, Transform],
+                make_look: Callable[[str], Look] = lambda name: Look()) -> tuple[list[list], dict]:
     lab = labels()
     rows, totals = [], {name: Totals() for name in transforms}
     for clip in clips:
@@ -203,7 +141,7 @@ def recall_rows(media: Path, clips: list[Path], transforms: dict[str, Transform]
         if rel not in lab:
             rows.append([rel, "not labelled"] + [""] * (2 * len(transforms)))
             continue
-        hits = score_clip(clip, transforms)
+        hits = score_clip(clip, transforms, make_look)
         cells: list = []
         for name in transforms:
             n, a, b = recall(hits[name], lab[rel])
@@ -235,29 +173,44 @@ def turned_table(media: Path, quick: bool) -> None:
     clips = [c for c in video_clips(media) if c.parent.name in TURNED_FOLDERS]
     if quick:
         clips = [c for c in clips if "dfdc" in c.name or "grid_bbaf2n" in c.name]
-    transforms = {"rolled +30": rolled(30), "rolled -30": rolled(-30), "at the left edge": at_left_edge}
-    rows, _ = recall_rows(media, clips, transforms)
+    with FaceLandmarkerRunner(FaceOptions(), still_images=True) as clean:
+        transforms = {"rolled +30": rolled(30), "rolled -30": rolled(-30), "at the left edge": at_left_edge,
+                      "sunglasses": sunglasses(clean),
+                      "rolled +30, upright only": rolled(30), "rolled -30, upright only": rolled(-30)}
+        rows, _ = recall_rows(media, clips, transforms, lambda name: Look(turns="upright only" not in name))
     print("### Rolled heads and faces at the frame's edge (same labels; the picture rolled by 30 degrees, or "
-          "moved left by 40 % of its width so a centred face is cut by the edge)\n")
+          "moved left by 40 % of its width so a centred face is cut by the edge, or dark lenses drawn over the "
+          "eyes where the landmarker finds them on the clean frame). 'upright only': the second look "
+          "without its turned passes (FaceOptions.second_look_turns=()), same run\n")
     print_table(["clip", "visible", *[f"{n}: {k}" for n in transforms for k in ("first", "+ second")]], rows)
 
 
 def faceless_table(media: Path) -> None:
     rows = []
     for name, make in faceless_pictures(media).items():
-        look, first, found = Look(), 0, 0
-        try:
-            for i in range(30):
-                vf = VideoFrame(index=i, t=i / 10, image=make(), source_size=(1920, 1080))
-                a, b = look.see(vf)
-                first, found = first + a, found + b
-        finally:
-            look.close()
+        pictures = [make() for _ in range(30)]
+        upright, looks = _run_faceless(pictures, turns=False), _run_faceless(pictures, turns=True)
+        look, first, found = looks
+        sl, su = look.second, upright[0].second
         rows.append([name, 30, first, found, ", ".join(f"{k} {v}" for k, v in sorted(look.outcomes.items())),
-                     look.second.detector_runs if look.second else 0])
+                     sl.detector_runs, f"{su.busy_s / 30 * 1000:.1f}", f"{sl.busy_s / 30 * 1000:.1f}",
+                     f"{sl.busy_s / su.busy_s:.2f}" if su.busy_s else "-"])
     print("### Faceless pictures: false faces (30 frames each, 10 fps)\n")
+    print("'upright only': the second look without its turned detector passes (FaceOptions.second_look_turns=()), "
+          "same pictures, same run.\n")
     print_table(["picture", "frames", "faces: first look", "faces: + second look", "second-look outcomes",
-                 "detector runs"], rows)
+                 "detector runs", "second look ms a frame: upright only", "second look ms a frame", "ratio"], rows)
+
+
+def _run_faceless(pictures: list[np.ndarray], turns: bool) -> tuple[Look, int, int]:
+    look, first, found = Look(turns=turns), 0, 0
+    try:
+        for i, image in enumerate(pictures):
+            a, b = look.see(VideoFrame(index=i, t=i / 10, image=image, source_size=(1920, 1080)))
+            first, found = first + a, found + b
+    finally:
+        look.close()
+    return look, first, found
 
 
 def detector_table(media: Path, quick: bool) -> None:

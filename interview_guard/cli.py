@@ -95,6 +95,8 @@ def _add_analyze(sub: argparse._SubParsersAction) -> None:
     a.add_argument("--no-identity", action="store_true", help="skip face identity checks")
     a.add_argument("--no-liveness", action="store_true",
                    help="skip the liveness and deepfake signals (pulse, blinks, replays, seams, challenge)")
+    a.add_argument("--no-forgery", action="store_true",
+                   help="skip the learned face-forgery detector (face_forgery; about 1 ms per crop, 2 crops a second)")
     a.add_argument("--liveness-full-rate", action="store_true",
                    help="give the liveness signals every frame up to 30 fps even with --no-lip-sync or --no-speech "
                         "(the face's jitter against its head needs them; lip-sync decodes them anyway)")
@@ -126,8 +128,9 @@ def _add_analyze(sub: argparse._SubParsersAction) -> None:
 
 
 def _options_from_args(args: argparse.Namespace):
-    from interview_guard.options import (AnalysisOptions, ConversationOptions, FaceOptions, IdentityOptions,
-                                         LipSyncOptions, LivenessOptions, MediaOptions, SpeechOptions)
+    from interview_guard.options import (AnalysisOptions, ConversationOptions, FaceOptions, ForgeryOptions,
+                                         IdentityOptions, LipSyncOptions, LivenessOptions, MediaOptions,
+                                         SpeechOptions)
 
     return AnalysisOptions(
         media=MediaOptions(analysis_fps=args.fps, interviewer_track=args.interviewer_track.lower()),
@@ -140,6 +143,7 @@ def _options_from_args(args: argparse.Namespace):
                                 offset_threshold_s=args.av_offset_threshold / 1000.0),
         liveness=LivenessOptions(enabled=not args.no_liveness, challenges=tuple(args.challenge),
                                  full_rate=args.liveness_full_rate),
+        forgery=ForgeryOptions(enabled=not args.no_forgery),
         conversation=ConversationOptions(enabled=not args.no_turns, voices_expected=args.voices),
         profile=str(args.profile) if args.profile else "")
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from interview_guard.analyzers.core import Indicator
+from interview_guard.results import Indicator
 
 # How much a check alone says about fraud. A missing face is often innocent
 # (the candidate looked away); a second face or a faceless voice rarely is.
@@ -31,6 +31,7 @@ CHECK_WEIGHTS: dict[str, float] = {
     "low_sync": 0.7,
     "speech_mouth_still": 0.6,
     "mouth_moving_silent": 0.3,
+    "viseme_mismatch": 0.6,
     # Liveness: a loop or a photo is deliberate; rPPG and blinks are easily upset by innocent causes.
     "no_pulse": 0.3,
     "pulse_mismatch": 0.5,
@@ -40,6 +41,8 @@ CHECK_WEIGHTS: dict[str, float] = {
     "still_image": 0.9,
     "face_swap_seam": 0.7,
     "face_flicker": 0.5,
+    # Learned, but judged on few forgeries (README): strong when it fires, yet beauty filters exist.
+    "face_forgery": 0.7,
     "challenge": 0.8,
     # Application red flags: questions to ask, each with an innocent explanation more often than not.
     "profile_phone": 0.4,

@@ -51,6 +51,10 @@ class FaceOptions:
         (dlib's HOG, which misses faces under 80 px).
     second_look_interval_s: the full-frame detector runs at most once per this many seconds of video; the interval
         doubles (up to 4x) while it keeps finding nothing, so a faceless picture costs little.
+    second_look_turns: degrees the full-frame detector also turns the picture by when it finds no upright face
+        (a frontal cascade misses heads rolled past about 15 degrees), and a tracked face rolled past 15 degrees is
+        cropped turned upright; () looks upright only. Each turn is one more
+        detector pass on those searches (bench/eval_faces.py --only turned,faceless).
     """
 
     max_faces: int = 4
@@ -60,6 +64,7 @@ class FaceOptions:
     second_look: bool = True
     second_look_detector: str = "haar"
     second_look_interval_s: float = 0.3
+    second_look_turns: tuple[float, ...] = (-25.0, 25.0)
 
 
 @dataclass(frozen=True)
@@ -149,7 +154,16 @@ class IdentityOptions:
     enrol_samples: usable descriptors that make the session's first identity.
     change_samples: consecutive far descriptors that confirm an identity change.
     min_face_px / max_yaw / max_pitch / min_sharpness / brightness: a face
-        outside these is unusable for identity and the check says why.
+        outside these is unusable for identity and the check says why (face widths in analysed pixels).
+    full_confidence_px / min_dark_brightness / weak_face_confidence: a face narrower than full_confidence_px
+        (and at least min_face_px), or darker than brightness[0] (and at least min_dark_brightness: its
+        descriptor is then taken on the picture brightened), still gets descriptors, but the identity findings
+        resting on it have their confidence multiplied by weak_face_confidence. Measured by
+        bench/eval_face_size.py (12 people): the same person's distance grows from 0.16 (median) at full size to
+        0.26 at 34 px and 0.31 at 28 px (95th percentile 0.38, all under 0.6), other people stay at 0.59 or more
+        (as at full size). A face darkened to 12/255 gives 0.39, brightened first 0.19; at 4/255 0.68 (most
+        over 0.6) against 0.30 brightened. min_dark_brightness leaves a margin over that 4/255 for the noise of
+        a real dark camera (the darkened copies have none).
     unusable_min_s: a usable face missing this long raises `face_unusable`.
     references: photos (ID, résumé) to compare the candidate with.
     """
@@ -159,7 +173,10 @@ class IdentityOptions:
     embed_interval_s: float = 2.0
     enrol_samples: int = 3
     change_samples: int = 2
-    min_face_px: int = 40
+    min_face_px: int = 28
+    full_confidence_px: int = 40
+    min_dark_brightness: float = 6.0
+    weak_face_confidence: float = 0.7
     max_yaw: float = 35.0
     max_pitch: float = 30.0
     min_sharpness: float = 12.0
@@ -187,6 +204,13 @@ class LipSyncOptions:
         this is low synchrony.
     lag_penalty: correlation given up per second of lag, so that the speech rhythm's
         echoes (a syllable away) do not beat the true, usually small, offset.
+    viseme_tolerance_s: `viseme_mismatch` looks for the lips closing this far either side of a P, B or M
+        (frames and phone boundaries are not exact).
+    viseme_closed_ratio: the lips count as closed under this share of the speaker's own open-mouth gap
+        (the 90th percentile of their lip gap), kept within 0.03-0.08 mouth widths.
+    viseme_min_bilabials / viseme_miss_share: `viseme_mismatch` is raised once at least this many
+        bilabials were judged and at least this share of them had no closure, unless some offset within
+        offset_threshold_s lines up closures for 1 - viseme_miss_share / 2 of them (a steady small offset).
     """
 
     enabled: bool = True
@@ -203,6 +227,10 @@ class LipSyncOptions:
     low_sync_peak: float = 0.2
     sustain_windows: int = 3
     lag_penalty: float = 0.15
+    viseme_tolerance_s: float = 0.08
+    viseme_closed_ratio: float = 0.3
+    viseme_min_bilabials: int = 3
+    viseme_miss_share: float = 0.5
 
 
 @dataclass(frozen=True)
@@ -248,6 +276,25 @@ class LivenessOptions:
     challenge_on_request: bool = False
     challenge_s: float = 12.0
     full_rate: bool = False
+
+
+@dataclass(frozen=True)
+class ForgeryOptions:
+    """The face-forgery detector (models/face_forgery.onnx), a liveness signal: off with --no-liveness too.
+
+    per_second: crops scored per face per second of video (each about 1 ms on one core).
+    min_face_px: faces narrower than this (source pixels) are not scored: too few pixels to show a blend.
+    max_yaw / max_pitch: degrees; more turned (or nodding) faces are not scored: the model learned from
+        near-frontal faces, and real faces looking down scored as blends in the evaluation.
+    use_gpu: the CUDA provider when onnxruntime has one (otherwise the CPU).
+    """
+
+    enabled: bool = True
+    per_second: float = 2.0
+    min_face_px: float = 48.0
+    max_yaw: float = 35.0
+    max_pitch: float = 20.0
+    use_gpu: bool = True
 
 
 @dataclass(frozen=True)
@@ -333,6 +380,7 @@ class AnalysisOptions:
     identity: IdentityOptions = field(default_factory=IdentityOptions)
     lip_sync: LipSyncOptions = field(default_factory=LipSyncOptions)
     liveness: LivenessOptions = field(default_factory=LivenessOptions)
+    forgery: ForgeryOptions = field(default_factory=ForgeryOptions)
     conversation: ConversationOptions = field(default_factory=ConversationOptions)
     profile: str = ""  # the candidate's JSON Resume (or text/PDF résumé) whose claims are checked too
     continuity: ContinuityOptions = field(default_factory=ContinuityOptions)
@@ -390,6 +438,8 @@ def _verify(o: AnalysisOptions) -> None:
     _require(1 <= o.faces.max_faces <= 16, f"max faces must be in [1, 16] (got {o.faces.max_faces})")
     _require(o.faces.second_look_detector in SECOND_LOOK_DETECTORS,
              f"second_look_detector must be one of {list(SECOND_LOOK_DETECTORS)} (got {o.faces.second_look_detector!r})")
+    _require(all(-90 <= a <= 90 and a for a in o.faces.second_look_turns),
+             f"second_look_turns must be non-zero angles in [-90, 90] degrees (got {o.faces.second_look_turns})")
     _require(0.05 <= o.faces.second_look_interval_s <= 10.0,
              f"second_look_interval_s must be in [0.05, 10] s (got {o.faces.second_look_interval_s})")
     _require(o.speech.device in DEVICES, f"device must be one of {list(DEVICES)} (got {o.speech.device!r})")
@@ -399,12 +449,22 @@ def _verify(o: AnalysisOptions) -> None:
     _require(lang == "auto" or (lang.isalpha() and 2 <= len(lang) <= 3),
              f"language must be 'auto' or a code such as 'en' (got {lang!r})")
     _verify_language_check(o.speech)
+    _require(0.1 <= o.forgery.per_second <= 30, f"forgery crops per second must be in [0.1, 30] (got {o.forgery.per_second})")
+    _require(16 <= o.forgery.min_face_px <= 1024,
+             f"forgery min face size must be in [16, 1024] px (got {o.forgery.min_face_px})")
     for name in ("no_face_min_s", "partly_out_min_s", "several_faces_min_s", "speech_without_face_min_s"):
         value = getattr(o.checks, name)
         _require(0.1 <= value <= 600, f"{name} must be in [0.1, 600] s (got {value})")
     i = o.identity
     _require(0.2 <= i.match_threshold <= 1.2, f"match threshold must be in [0.2, 1.2] (got {i.match_threshold})")
     _require(0.1 <= i.embed_interval_s <= 10, f"embed interval must be in [0.1, 10] s (got {i.embed_interval_s})")
+    _require(16 <= i.min_face_px <= i.full_confidence_px <= 1024,
+             f"identity face sizes need 16 <= min_face_px <= full_confidence_px <= 1024 "
+             f"(got {i.min_face_px}/{i.full_confidence_px})")
+    _require(0 < i.weak_face_confidence <= 1,
+             f"weak_face_confidence must be in (0, 1] (got {i.weak_face_confidence})")
+    _require(0 <= i.min_dark_brightness <= i.brightness[0],
+             f"min_dark_brightness must be in [0, brightness low {i.brightness[0]}] (got {i.min_dark_brightness})")
     _require(1 <= i.enrol_samples <= 50 and 1 <= i.change_samples <= 20,
              f"enrol/change samples must be in [1, 50]/[1, 20] (got {i.enrol_samples}/{i.change_samples})")
     _verify_lip_sync(o.lip_sync)
@@ -453,6 +513,11 @@ def _verify_lip_sync(ls: LipSyncOptions) -> None:
              f"lip-sync offset threshold must be in [0.02 s, max lag] (got {ls.offset_threshold_s})")
     _require(-1 < ls.low_sync_peak < 1, f"low-sync peak must be in (-1, 1) (got {ls.low_sync_peak})")
     _require(1 <= ls.sustain_windows <= 100, f"sustain windows must be in [1, 100] (got {ls.sustain_windows})")
+    _require(0 <= ls.viseme_tolerance_s <= 0.5, f"viseme tolerance must be in [0, 0.5] s (got {ls.viseme_tolerance_s})")
+    _require(0 < ls.viseme_closed_ratio < 1, f"viseme closed ratio must be in (0, 1) (got {ls.viseme_closed_ratio})")
+    _require(1 <= ls.viseme_min_bilabials <= 10000 and 0 < ls.viseme_miss_share <= 1,
+             f"viseme_mismatch needs min bilabials >= 1 and a miss share in (0, 1] "
+             f"(got {ls.viseme_min_bilabials}/{ls.viseme_miss_share})")
 
 
 def _verify_liveness(lv: LivenessOptions) -> None:

@@ -24,6 +24,7 @@ from interview_guard.follow_ups import FollowUpBook
 from interview_guard.faces import FaceLandmarkerRunner, FaceTracker
 from interview_guard.faces.second_look import SecondLook
 from interview_guard.fusion import fuse
+from interview_guard.forgery.stage import ForgeryStage
 from interview_guard.identity import IdentityStage
 from interview_guard.liveness.measure import with_appearance
 from interview_guard.media import AudioChunk, VideoFrame, open_recording
@@ -95,6 +96,7 @@ class Stages:
     stop: threading.Event
     identity: IdentityStage | None
     second_look: SecondLook | None = None
+    forgery: ForgeryStage | None = None
 
 
 def start_stages(source: Iterable[VideoFrame | AudioChunk], runner: FaceLandmarkerRunner, speech: SpeechWorker | None,
@@ -107,6 +109,7 @@ def start_stages(source: Iterable[VideoFrame | AudioChunk], runner: FaceLandmark
     described: queue.Queue = queue.Queue(maxsize=_QUEUE_FRAMES)
     tracker = FaceTracker(options.faces.track_max_gap_s)
     identity = IdentityStage(options.identity) if options.identity.enabled else None
+    forgery = ForgeryStage(options.forgery) if options.liveness.enabled and options.forgery.enabled else None
 
     def route(item):
         if isinstance(item, VideoFrame):
@@ -131,7 +134,8 @@ def start_stages(source: Iterable[VideoFrame | AudioChunk], runner: FaceLandmark
     def describe(item):
         if isinstance(item, AudioChunk):
             return item
-        return identity.process(*item) if identity else item[1]
+        found = identity.process(*item) if identity else item[1]
+        return forgery.process(item[0], found) if forgery else found
 
     threads = [
         StageThread("decode", route, stop, source=source, outbox=frames),
@@ -140,7 +144,7 @@ def start_stages(source: Iterable[VideoFrame | AudioChunk], runner: FaceLandmark
     ]
     for t in threads:
         t.start()
-    return Stages(threads, described, stop, identity, second)
+    return Stages(threads, described, stop, identity, second, forgery)
 
 
 def _consume(stages: Stages, run: "AnalysisRun", speech: SpeechWorker | None, bar: tqdm) -> float:
@@ -174,6 +178,8 @@ def _timings(stages: Stages, main_busy: float, speech: SpeechWorker | None, spee
     second = stages.second_look
     timings["faces_second_look"] = round(second.busy_s, 3) if second else 0.0  # inside "faces"
     timings["second_look_detector_runs"] = second.detector_runs if second else 0
+    timings["forgery"] = round(stages.forgery.seconds, 3) if stages.forgery else 0.0  # inside "identity"
+    timings["forgery_crops"] = stages.forgery.crops_scored if stages.forgery else 0
     return timings
 
 
@@ -255,6 +261,7 @@ class AnalysisRun:
                       "checks": asdict(self.options.checks),
                       "lip_sync": asdict(self.options.lip_sync),
                       "liveness": asdict(self.options.liveness),
+                      "forgery": asdict(self.options.forgery),
                       "conversation": asdict(self.options.conversation),
                       "profile": self.options.profile,
                       "continuity": _continuity_settings(self.options)},

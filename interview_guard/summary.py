@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from interview_guard.analyzers.core import Indicator, Series
+from interview_guard.results import Indicator, Series
 from interview_guard.candidates.compare import ContinuityReport
 from interview_guard.face_stats import FaceTrackSummary
 from interview_guard.follow_ups import FollowUp

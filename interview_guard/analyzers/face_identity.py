@@ -13,6 +13,7 @@ import numpy as np
 
 from interview_guard.analyzers.core import Analyzer, CheckStatus, Evidence, Indicator
 from interview_guard.analyzers.spans import SpanBuilder, clamp01, span_evidence
+from interview_guard.analyzers.usability import UnusableLog
 from interview_guard.faces.core import FaceFrame, FaceObservation
 from interview_guard.identity.embedder import descriptor_distance as _dist
 from interview_guard.identity.reference import ReferenceFace, load_references
@@ -29,6 +30,8 @@ class _Identity:
     spans: list[list[float]] = field(default_factory=list)
     frames: list[tuple[float, int]] = field(default_factory=list)
     early: list[np.ndarray] = field(default_factory=list)  # first descriptors, for the spread
+    weak: int = 0  # descriptors taken on a small or dark face (IdentityOptions.full_confidence_px, brightness)
+    caveat: str = ""  # the first such descriptor's caveat
 
     @property
     def mean(self) -> np.ndarray:
@@ -39,9 +42,13 @@ class _Identity:
         """Median distance of the first descriptors to the mean: how much this person varies on camera."""
         return float(np.median([_dist(v, self.mean) for v in self.early])) if self.early else 0.0
 
-    def add(self, vec: np.ndarray, t: float, frame_index: int) -> None:
+    def add(self, vec: np.ndarray, t: float, frame_index: int, caveat: str = "") -> None:
+        """caveat: why this descriptor is less certain ('' when it is not)."""
         self.total = self.total + vec
         self.count += 1
+        if caveat:
+            self.weak += 1
+            self.caveat = self.caveat or caveat
         if self.spans and t - self.spans[-1][1] <= 5.0:
             self.spans[-1][1] = t
         else:
@@ -58,6 +65,7 @@ class _Sample:
     frame_index: int
     vec: np.ndarray
     trigger: str = ""
+    caveat: str = ""  # why the descriptor is less certain: "small (31 px wide)", "dark (...)"
 
     @property
     def at_discontinuity(self) -> bool:
@@ -81,7 +89,7 @@ class FaceIdentityAnalyzer(Analyzer):
         self._pending: list[_Sample] = []  # enrolment samples, then the far samples of a possible change
         self._last_match: _Sample | None = None
         self._unusable = SpanBuilder(self.o.unusable_min_s, max_gap_s=1.0)
-        self._issues: dict[str, int] = {}
+        self._issues = UnusableLog(self.o)
 
     @property
     def threshold(self) -> float:
@@ -91,7 +99,8 @@ class FaceIdentityAnalyzer(Analyzer):
         primary = frame.largest
         out = self._track_unusable(frame, primary)
         if primary is not None and primary.embedding is not None:
-            out += self._observe(_Sample(frame.t, frame.frame_index, primary.embedding, primary.embedding_trigger))
+            out += self._observe(_Sample(frame.t, frame.frame_index, primary.embedding, primary.embedding_trigger,
+                                         primary.embedding_caveat))
         return out
 
     def finish(self, end_time: float) -> list[Indicator]:
@@ -133,7 +142,7 @@ class FaceIdentityAnalyzer(Analyzer):
                 self._enrol(self._pending)
             return []
         if _dist(s.vec, self._current.mean) < self.threshold:
-            self._current.add(s.vec, s.t, s.frame_index)
+            self._current.add(s.vec, s.t, s.frame_index, s.caveat)
             self._last_match, self._pending = s, []
             return []
         self._pending.append(s)
@@ -153,7 +162,7 @@ class FaceIdentityAnalyzer(Analyzer):
     def _new_identity(self, samples: list[_Sample]) -> _Identity:
         ident = _Identity(label=chr(ord("A") + len(self.identities) % 26), total=np.zeros(128, np.float64), count=0)
         for s in samples:
-            ident.add(s.vec.astype(np.float64), s.t, s.frame_index)
+            ident.add(s.vec.astype(np.float64), s.t, s.frame_index, s.caveat)
         self.identities.append(ident)
         return ident
 
@@ -168,7 +177,7 @@ class FaceIdentityAnalyzer(Analyzer):
         known = [i for i in self.identities if i is not previous and _dist(centre, i.mean) < self.threshold]
         target = min(known, key=lambda i: _dist(centre, i.mean)) if known else self._new_identity([])
         for s in far:
-            target.add(s.vec.astype(np.float64), s.t, s.frame_index)
+            target.add(s.vec.astype(np.float64), s.t, s.frame_index, s.caveat)
         distance = _dist(centre, previous.mean)
         indicator = self._change_indicator(previous, target, far, distance, returning=bool(known))
         self._current, self._pending, self._last_match = target, [], far[-1]
@@ -184,13 +193,14 @@ class FaceIdentityAnalyzer(Analyzer):
                 else f"between {start:.1f} s and {far[0].t:.1f} s")
         who = f"person {new.label}, seen before," if returning else f"a new person ({new.label})"
         frames = ([(last.t, last.frame_index)] if last else []) + [(s.t, s.frame_index) for s in far[:2]]
+        factor, note = self._weak_face(next((s.caveat for s in ([last] if last else []) + far if s.caveat), ""))
         return Indicator(
             check="identity_change", start=round(start, 3), end=round(far[0].t, 3),
             score=round(0.7 + 0.3 * clamp01((distance - self.threshold) / 0.3), 3),
-            confidence=round(clamp01(0.55 + (distance - self.threshold) / 0.4), 3),
+            confidence=round(factor * clamp01(0.55 + (distance - self.threshold) / 0.4), 3),
             reason=(f"The face changed to {who} {when}: its identity descriptor is "
                     f"{distance:.2f} from person {old.label}'s (same person under {self.threshold:.2f}) "
-                    f"in {len(far)} samples in a row."),
+                    f"in {len(far)} samples in a row.{note}"),
             evidence=(Evidence(start=round(start, 3), end=round(far[-1].t, 3),
                                frame_times=tuple(round(t, 3) for t, _ in frames),
                                frame_indices=tuple(i for _, i in frames),
@@ -230,38 +240,49 @@ class FaceIdentityAnalyzer(Analyzer):
                              frame_indices=tuple(i for _, i in ident.frames),
                              note=f"reference {best.path.name}: {best.note}"),)
         margin = abs(d - self.threshold)
-        # Few samples or a distance near the threshold: say so through the confidence.
-        confidence = round(clamp01((0.5 + margin / 0.3) * min(1.0, 0.6 + 0.1 * ident.count)), 3)
+        factor, note = self._weak_face(ident.caveat if ident.weak * 2 > ident.count else "")
+        # Few samples, a distance near the threshold or a small face: say so through the confidence.
+        confidence = round(factor * clamp01((0.5 + margin / 0.3) * min(1.0, 0.6 + 0.1 * ident.count)), 3)
         common = dict(start=round(start, 3), end=round(end, 3), evidence=evidence,
                       measurements={"distance": round(d, 3), "threshold": self.threshold,
                                     "samples": float(ident.count), "person_spread": round(ident.spread, 3)})
         if d < self.threshold:
             return [Indicator(check="reference_match", score=0.0, confidence=confidence,
                               reason=(f"Person {ident.label} matches the reference photo {best.path.name} "
-                                      f"(distance {d:.2f}, same person under {self.threshold:.2f})."), **common)]
+                                      f"(distance {d:.2f}, same person under {self.threshold:.2f}).{note}"),
+                              **common)]
         return [Indicator(check="reference_mismatch", score=round(0.6 + 0.4 * clamp01(margin / 0.3), 3),
                           confidence=confidence,
                           reason=(f"Person {ident.label} does not match the reference photo {best.path.name} "
-                                  f"(distance {d:.2f}; same person under {self.threshold:.2f})."), **common)]
+                                  f"(distance {d:.2f}; same person under {self.threshold:.2f}).{note}"), **common)]
+
+    # --- weak faces ----------------------------------------------------------------
+
+    def _weak_face(self, caveat: str) -> tuple[float, str]:
+        """(confidence factor, what the reason adds) for findings resting on a small or dark face ('': neither)."""
+        if not caveat:
+            return 1.0, ""
+        return self.o.weak_face_confidence, (
+            f" The face is {caveat.replace(' px wide', ' px wide as analysed')}, so its descriptors are less "
+            "certain.")
 
     # --- usability -------------------------------------------------------------
 
     def _track_unusable(self, frame: FaceFrame, primary: FaceObservation | None) -> list[Indicator]:
         issue = primary.quality_issue if primary is not None else ""
         if issue:
-            kind = issue.split(" (")[0]
-            self._issues[kind] = self._issues.get(kind, 0) + 1
+            self._issues.add(issue, frame.t, frame.frame_index)
         elif not self._unusable.is_open:
-            self._issues = {}
+            self._issues.clear()
         span = self._unusable.update(frame.t, bool(issue), frame.frame_index)
         return [self._unusable_indicator(span)] if span else []
 
     def _unusable_indicator(self, span) -> Indicator:
-        reasons = ", ".join(k for k, _ in sorted(self._issues.items(), key=lambda kv: -kv[1])) or "unusable"
-        self._issues = {}
+        what, worst_frames, measured = self._issues.describe(span.start, span.end)
         return Indicator(
             check="face_unusable", start=round(span.start, 3), end=round(span.end, 3),
             score=round(0.2 + 0.3 * clamp01(span.duration / 60.0), 3), confidence=0.9,
             reason=(f"The face could not be used for identity checks from {span.start:.1f} s to {span.end:.1f} s "
-                    f"({span.duration:.1f} s: {reasons}); identity and other face checks are weaker there."),
-            evidence=(span_evidence(span, reasons),), measurements={"duration_s": round(span.duration, 2)})
+                    f"({span.duration:.1f} s): {what}. Identity and other face checks are weaker there."),
+            evidence=(span_evidence(span, "frames with a face identity cannot use"), *worst_frames),
+            measurements={"duration_s": round(span.duration, 2), **measured})

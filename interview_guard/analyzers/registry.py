@@ -8,6 +8,7 @@ from interview_guard.analyzers.challenge import ChallengeAnalyzer
 from interview_guard.analyzers.claims import ClaimsAnalyzer
 from interview_guard.analyzers.conversation import ConversationAnalyzer
 from interview_guard.analyzers.core import Analyzer
+from interview_guard.analyzers.face_forgery import FaceForgeryAnalyzer
 from interview_guard.analyzers.face_identity import FaceIdentityAnalyzer
 from interview_guard.analyzers.face_swap import FaceSwapAnalyzer
 from interview_guard.analyzers.face_presence import FacePresenceAnalyzer
@@ -19,6 +20,7 @@ from interview_guard.analyzers.reading_gaze import ReadingGazeAnalyzer
 from interview_guard.analyzers.replay import ReplayAnalyzer
 from interview_guard.analyzers.several_faces import SeveralFacesAnalyzer
 from interview_guard.analyzers.speech_without_face import SpeechWithoutFaceAnalyzer
+from interview_guard.analyzers.viseme_mismatch import VisemeMismatchAnalyzer
 from interview_guard.options import AnalysisOptions
 
 ANALYZERS: tuple[type[Analyzer], ...] = (
@@ -27,10 +29,12 @@ ANALYZERS: tuple[type[Analyzer], ...] = (
     SpeechWithoutFaceAnalyzer,
     FaceIdentityAnalyzer,
     LipSyncAnalyzer,
+    VisemeMismatchAnalyzer,
     PulseAnalyzer,
     BlinkAnalyzer,
     ReplayAnalyzer,
     FaceSwapAnalyzer,
+    FaceForgeryAnalyzer,
     ChallengeAnalyzer,
     ProfileAnalyzer,
     ClaimsAnalyzer,

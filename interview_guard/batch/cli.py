@@ -37,6 +37,7 @@ def add_batch_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--no-speech", action="store_true", help="video only")
     p.add_argument("--no-lip-sync", action="store_true", help="skip lip-sync (the costliest check)")
     p.add_argument("--no-liveness", action="store_true", help="skip the liveness and deepfake signals")
+    p.add_argument("--no-forgery", action="store_true", help="skip the learned face-forgery detector")
     p.add_argument("--liveness-full-rate", action="store_true",
                    help="every frame for the liveness signals even without lip-sync (the face's jitter needs them)")
     p.add_argument("--no-identity", action="store_true", help="skip face identity checks")

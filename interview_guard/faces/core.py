@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from interview_guard.forgery.core import ForgeryScore
 from interview_guard.liveness.appearance import FaceAppearance, FramePicture
 
 N_LANDMARKS = 478
@@ -52,7 +53,10 @@ class FaceObservation:
         picked (None elsewhere). Kept in memory only, never written out.
     embedding_trigger: why this frame got a descriptor: "new track", "enrolling",
         "interval", "scene cut", "face jump", "face changed" or "confirm".
+    embedding_caveat: why this frame's descriptor is less certain ('' when it is not, or without one):
+        "small (31 px wide)", "dark (mean 11/255, brightened)" (see identity/quality.py).
     appearance: pixel statistics for the liveness checks (None when they are off).
+    forgery: the face-forgery model's reading, on the frames the forgery stage scored (None elsewhere).
     """
 
     t: float
@@ -66,7 +70,9 @@ class FaceObservation:
     quality_issue: str = ""
     embedding: np.ndarray | None = None
     embedding_trigger: str = ""
+    embedding_caveat: str = ""
     appearance: FaceAppearance | None = None
+    forgery: ForgeryScore | None = None
 
     def __post_init__(self) -> None:
         if self.landmarks.shape != (N_LANDMARKS, 3):

@@ -230,5 +230,6 @@ TEMPLATES: dict[str, Template] = {
     "answer_latency": _latency, "second_voice": _second_voice, "read_aloud": _own_words, "reading_gaze": _own_words,
     "language_switch": _language,
     "challenge": _challenge, "face_swap_seam": _face_swap, "face_flicker": _face_swap,
+    "face_forgery": _face_swap,
     "reference_mismatch": _reference, "several_faces": _several_faces, "candidate_continuity": _continuity,
 }

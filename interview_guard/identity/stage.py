@@ -21,7 +21,7 @@ import numpy as np
 
 from interview_guard.faces.core import FaceFrame, FaceObservation
 from interview_guard.identity.embedder import embed_faces
-from interview_guard.identity.quality import face_crop, quality_issue
+from interview_guard.identity.quality import FaceQuality, assess, face_crop, lifted
 from interview_guard.media.core import VideoFrame
 from interview_guard.options import IdentityOptions
 
@@ -64,8 +64,8 @@ class IdentityStage:
             return face_frame
         start = time.perf_counter()
         cut = self._scene_cut(frame.image)
-        faces = [replace(f, quality_issue=quality_issue(f, frame.image, frame.scale, self.options))
-                 for f in face_frame.faces]
+        quality = [assess(f, frame.image, frame.scale, self.options) for f in face_frame.faces]
+        faces = [replace(f, quality_issue=q.issue) for f, q in zip(face_frame.faces, quality)]
         swapped = [self._face_swapped(f, frame) for f in faces]
         triggers = [self._trigger(f, frame.t, cut, swapped[i]) if not f.quality_issue else ""
                     for i, f in enumerate(faces)]
@@ -74,14 +74,23 @@ class IdentityStage:
             state = self._tracks.setdefault(f.track_id, _TrackState())
             state.box, state.seen_t = f.box, frame.t
         self._forget_gone_tracks(frame.t)
-        if due:
-            vectors = embed_faces(frame.image, [faces[i].landmarks for i in due])
-            for i, vec in zip(due, vectors):
-                faces[i] = replace(faces[i], embedding=vec, embedding_trigger=triggers[i])
-                self._remember(faces[i].track_id, frame.t, vec)
-            self.descriptors += len(due)
+        for i, vec in self._describe(frame.image, faces, quality, due):
+            faces[i] = replace(faces[i], embedding=vec, embedding_trigger=triggers[i],
+                               embedding_caveat=quality[i].caveat)
+            self._remember(faces[i].track_id, frame.t, vec)
+        self.descriptors += len(due)
         self.busy_s += time.perf_counter() - start
         return replace(face_frame, faces=tuple(faces))
+
+    @staticmethod
+    def _describe(image: np.ndarray, faces: list[FaceObservation], quality: list[FaceQuality],
+                  due: list[int]) -> list[tuple[int, np.ndarray]]:
+        """(face, descriptor) for the due faces; a dark face is described on the picture brightened for it."""
+        lit = [i for i in due if not quality[i].dark]
+        out = list(zip(lit, embed_faces(image, [faces[i].landmarks for i in lit]))) if lit else []
+        for i in (i for i in due if quality[i].dark):
+            out.append((i, embed_faces(lifted(image, quality[i].brightness or 0.0), [faces[i].landmarks])[0]))
+        return out
 
     def _trigger(self, face: FaceObservation, t: float, cut: bool, swapped: bool) -> str:
         """Why this face needs a descriptor now ('' when it does not)."""

@@ -50,6 +50,7 @@ def _add_analysis_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"], help="where speech runs")
     p.add_argument("--no-lip-sync", action="store_true", help="skip lip-sync (the costliest check)")
     p.add_argument("--no-liveness", action="store_true", help="skip liveness and deepfake signals")
+    p.add_argument("--no-forgery", action="store_true", help="skip the learned face-forgery detector")
     p.add_argument("--reference", action="append", default=[], metavar="PHOTO",
                    help="ID or résumé photo to compare the candidate with (the page can upload one too)")
     p.add_argument("--profile", type=Path, default=None, metavar="FILE",
@@ -62,8 +63,8 @@ def _add_analysis_args(p: argparse.ArgumentParser) -> None:
 
 
 def live_options(args: argparse.Namespace):
-    from interview_guard.options import (AnalysisOptions, IdentityOptions, LipSyncOptions, LivenessOptions,
-                                         MediaOptions, SpeechOptions)
+    from interview_guard.options import (AnalysisOptions, ForgeryOptions, IdentityOptions, LipSyncOptions,
+                                         LivenessOptions, MediaOptions, SpeechOptions)
 
     # Live defaults trade frames for keeping up: 5 analysed fps, 15 mouth fps, 6 s speech windows.
     video_only = bool(args.source and args.source.startswith("v4l2:"))
@@ -74,6 +75,7 @@ def live_options(args: argparse.Namespace):
         identity=IdentityOptions(references=tuple(args.reference)),
         lip_sync=LipSyncOptions(enabled=not (video_only or args.no_lip_sync), fps=args.lip_sync_fps),
         liveness=LivenessOptions(enabled=not args.no_liveness, challenge_on_request=True),
+        forgery=ForgeryOptions(enabled=not args.no_forgery),
         profile=str(args.profile) if args.profile else "")
 
 

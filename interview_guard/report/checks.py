@@ -16,10 +16,10 @@ from interview_guard.summary import SessionSummary
 NEEDS_FACE = frozenset({
     "face_partly_out", "several_faces", "identity_change", "several_identities", "reference_mismatch",
     "reference_match", "face_unusable", "av_offset", "low_sync", "speech_mouth_still", "mouth_moving_silent",
-    "no_pulse", "pulse_mismatch", "blink_anomaly", "face_swap_seam", "face_flicker", "challenge", "reading_gaze",
+    "viseme_mismatch", "no_pulse", "pulse_mismatch", "blink_anomaly", "face_swap_seam", "face_flicker", "face_forgery", "challenge", "reading_gaze",
     "candidate_continuity"})
 NEEDS_SPEECH = frozenset({
-    "speech_without_face", "av_offset", "low_sync", "speech_mouth_still", "claim_contradiction", "answer_latency",
+    "speech_without_face", "av_offset", "low_sync", "speech_mouth_still", "viseme_mismatch", "claim_contradiction", "answer_latency",
     "second_voice", "read_aloud", "language_switch", "reading_gaze"})
 _MIN_SPAN_S = 0.5  # a judged point stands for at least this much time on the timeline
 NOTHING_FLAGGED = "judged, nothing to flag"

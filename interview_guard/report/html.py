@@ -6,7 +6,7 @@ import base64
 from html import escape
 from typing import Any
 
-from interview_guard.analyzers.core import Indicator
+from interview_guard.results import Evidence, Indicator
 from interview_guard.follow_ups import FollowUp
 from interview_guard.fusion import strength
 from interview_guard.report.plots import measurements_html
@@ -24,6 +24,7 @@ height:10px;border-radius:50%;margin-right:6px} .thumbs img{height:96px;margin:2
 .seg{margin:2px 0} .seg .t{color:#5f6368;font-variant-numeric:tabular-nums;margin-right:8px}
 mark{background:#fde293} .warn{background:#fef7e0;padding:8px;border-left:4px solid #f29900}
 svg text{font:11px system-ui,sans-serif;fill:#3c4043}
+.heatwrap{position:relative;display:inline-block} .heat{position:absolute;display:grid;pointer-events:none}
 .q{font-weight:600} .quotes{margin:2px 0 0;padding-left:18px} .state{display:inline-block;padding:1px 8px;
 border-radius:10px;background:#e8eaed} .state.answered{background:#ceead6} .state.asked{background:#fde293}
 """
@@ -39,7 +40,8 @@ def render_report(summary: SessionSummary, frames_jpeg: dict[float, bytes]) -> s
         _warnings(d["warnings"]),
         _continuity(d["candidate_continuity"]),
         "<h2>Timeline</h2>", timeline_html(summary),
-        "<h2>Indicators</h2>", _indicator_table(summary.indicators, frames_jpeg),
+        "<h2>Indicators</h2>", _indicator_table(summary.indicators, frames_jpeg,
+                                                (summary.source.width, summary.source.height)),
         _follow_ups(summary),
         measurements_html(summary),
         "<h2>Transcript</h2>", _transcript(summary),
@@ -88,13 +90,38 @@ def _img(jpeg: bytes, title: str) -> str:
             f"src='data:image/jpeg;base64,{base64.b64encode(jpeg).decode()}'>")
 
 
-def _indicator_table(indicators: tuple[Indicator, ...], frames: dict[float, bytes]) -> str:
+def _heat(e: Evidence, size: tuple[int, int]) -> str:
+    """The evidence's heat grid as translucent cells over its box, in percent of the frame (so it scales
+    with the thumbnail)."""
+    w, h = size
+    if not e.heat or w <= 0 or h <= 0:
+        return ""
+    n = round(len(e.heat) ** 0.5)
+    x0, y0, x1, y1 = e.heat_box
+    cells = "".join(f"<i style='background:rgba(217,48,37,{0.6 * v:.2f})'></i>" for v in e.heat)
+    return (f"<span class=heat style='left:{100 * x0 / w:.1f}%;top:{100 * y0 / h:.1f}%;"
+            f"width:{100 * (x1 - x0) / w:.1f}%;height:{100 * (y1 - y0) / h:.1f}%;"
+            f"grid-template-columns:repeat({n},1fr)'>{cells}</span>")
+
+
+def _thumbs(e: Evidence, frames: dict[float, bytes], size: tuple[int, int]) -> str:
+    out = []
+    for k, (t, i) in enumerate(zip(e.frame_times, e.frame_indices)):
+        if t not in frames:
+            continue
+        img = _img(frames[t], f"frame {i} at {t:.2f} s" + (": where the model looked" if k == 0 and e.heat else ""))
+        out.append(f"<span class=heatwrap>{img}{_heat(e, size)}</span>" if k == 0 and e.heat else img)
+    return "".join(out)
+
+
+def _indicator_table(indicators: tuple[Indicator, ...], frames: dict[float, bytes],
+                     size: tuple[int, int] = (0, 0)) -> str:
+    """size: the source's (width, height), where evidence boxes lie."""
     if not indicators:
         return "<p id=no-indicators>No indicators: every check that ran found nothing to flag.</p>"
     rows = []
     for ind in sorted(indicators, key=strength, reverse=True):
-        thumbs = "".join(_img(frames[t], f"frame {i} at {t:.2f} s") for e in ind.evidence
-                         for t, i in zip(e.frame_times, e.frame_indices) if t in frames)
+        thumbs = "".join(_thumbs(e, frames, size) for e in ind.evidence)
         notes = "; ".join(escape(e.note) for e in ind.evidence if e.note)
         rows.append(f"<tr class=indicator><td><span class=lvl style='background:{LEVEL_COLOUR[ind.level]}'>"
                     f"</span>{escape(ind.check)}</td><td>{ind.start:.1f}–{ind.end:.1f} s</td>"

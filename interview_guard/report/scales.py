@@ -60,8 +60,10 @@ SCALES: dict[str, Scale] = {
     "heart_rate_bpm": Scale("no_pulse", 40.0, 180.0, _none),
     "pulse_snr_db": Scale("no_pulse", -15.0, 15.0, _limits("no_pulse under {v:g} dB")),
     "pulse_region_gap_bpm": Scale("pulse_mismatch", 0.0, 60.0, _limits("pulse_mismatch over {v:g} bpm")),
+    "bilabials_missed_share": Scale("viseme_mismatch", 0.0, 1.0, _limits("viseme_mismatch from {v:.0%}")),
     "face_detail_ratio": Scale("face_swap_seam", -1.5, 2.5, _limits("face_swap_seam beyond {v:+g}")),
     "face_flicker": Scale("face_flicker", 0.0, 8.0, _limits("face_flicker over {v:g}")),
+    "face_forgery_score": Scale("face_forgery", 0.0, 1.0, _limits("face_forgery from {v:g}")),
     "face_jitter": Scale("face_flicker", 0.0, 4.0, _limits("face_flicker over {v:g} %")),
     "answer_latency": Scale("answer_latency", 0.0, 15.0, _limits("answer_latency from {v:g} s")),
     "disfluency_rate": Scale("read_aloud", 0.0, 20.0, _setting(

@@ -6,6 +6,8 @@ known word sequence costs about 0.04 s per second of speech. Words the dictionar
 numbers written as digits) cannot be aligned: the known words on either side are aligned as separate runs,
 cut at the unknown word's Whisper times, so an unknown word never pulls its neighbours out of place.
 Digits are spelled out ("F2" is aligned as "f two"), as speakers say them.
+A run that does not align (PocketSphinx finds no path through all its words: one word heard wrong, a noise)
+is halved at its middle word boundary and each half aligned alone, twice deep at most.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ MODEL = "pocketsphinx_en_us"
 _FRAME_RATE = 100  # PocketSphinx frames per second
 _PAD_S = 0.25  # audio kept around a run of words: Whisper's word times are off by up to this much
 _MIN_RUN_S = 0.2
+_SPLITS = 2  # a run that does not align is halved at most this many times (up to four pieces)
 _TOKENS = re.compile(r"[a-z']+|[0-9]")
 _DIGITS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 _lock = threading.Lock()  # one decoder per process; a decoder is not safe to share between threads
@@ -79,11 +82,24 @@ class PhoneAligner:
             raise ModelError("the phone aligner was closed")
         phones: list[Phone] = []
         for run, lo, hi in self._runs(segment.words):
-            start = max(t0, lo)
-            piece = samples[int((start - t0) * AUDIO_RATE): max(0, int((hi - t0) * AUDIO_RATE))]
-            if len(piece) >= _MIN_RUN_S * AUDIO_RATE:
-                phones += self._align_run(run, piece, start)
+            phones += self._align_span(run, lo, hi, samples, t0, _SPLITS)
         return tuple(phones)
+
+    def _align_span(self, run: list[Word], lo: float, hi: float, samples: np.ndarray, t0: float,
+                    splits: int) -> list[Phone]:
+        """A run's phones; a long run that does not align (one word heard wrong, a noise) is split in two at
+        the middle word boundary and each half aligned on its own, up to `splits` times deep."""
+        start = max(t0, lo)
+        piece = samples[int((start - t0) * AUDIO_RATE): max(0, int((hi - t0) * AUDIO_RATE))]
+        if len(piece) < _MIN_RUN_S * AUDIO_RATE:
+            return []
+        phones = self._align_run(run, piece, start)
+        if phones or splits == 0 or len(run) < 4:
+            return phones
+        k = len(run) // 2
+        cut = (run[k - 1].end + run[k].start) / 2
+        return (self._align_span(run[:k], lo, min(hi, cut + _PAD_S / 2), samples, t0, splits - 1)
+                + self._align_span(run[k:], max(lo, cut - _PAD_S / 2), hi, samples, t0, splits - 1))
 
     def with_phones(self, segment: TranscriptSegment, samples: np.ndarray, t0: float) -> TranscriptSegment:
         """The segment with its phones when it is trusted English speech; unchanged otherwise."""
@@ -120,6 +136,10 @@ class PhoneAligner:
         try:
             with _lock:
                 d = self._decoder
+                # The decoder's features (cepstral mean and the like) carry over from one utterance to the
+                # next: reset them, or a run's phones, and whether it aligns at all, depend on what came before
+                # (measured: a clip's segment aligned first, failed after seven other clips).
+                d.reinit_feat()
                 d.set_align_text(" ".join(forms))
                 _decode(d, data)
                 d.set_alignment()

@@ -73,3 +73,45 @@ def test_long_unusable_stretch_is_reported_with_its_reason() -> None:
     (unusable,) = [i for i in found if i.check == "face_unusable"]
     assert unusable.start == pytest.approx(3.0) and unusable.end == pytest.approx(10.0)
     assert "turned away" in unusable.reason
+
+
+def test_a_too_small_face_is_reported_with_its_measured_size_and_worst_frame() -> None:
+    """face_unusable says what happened, with numbers: the face's width against what identity needs."""
+    def issue(t: float) -> str:
+        return f"too small ({24 + round(t) % 4} px wide)" if 2.0 <= t < 9.0 else ""
+    found = run(FaceIdentityAnalyzer(AnalysisOptions()), _frames(lambda t: "A", 12.0, issue_at=issue))
+    (unusable,) = [i for i in found if i.check == "face_unusable"]
+    assert "too small (24 to 27 px wide as analysed; identity needs 28 px" in unusable.reason
+    assert "in 100% of them" in unusable.reason and "in 70 analysed frames with a face" in unusable.reason
+    assert unusable.measurements["too_small_share"] == 1.0 and unusable.measurements["too_small_worst"] == 24.0
+    worst = unusable.evidence[1]
+    assert round(worst.frame_times[0]) % 4 == 0  # a frame where the face was 24 px wide
+    assert "24 px wide" in worst.note
+
+
+def test_face_unusable_names_each_cause_with_its_share() -> None:
+    def issue(t: float) -> str:
+        if not 1.0 <= t < 11.0:
+            return ""
+        return "turned away (yaw -52°)" if t < 8.0 else "too dark (mean 3/255)"
+    found = run(FaceIdentityAnalyzer(AnalysisOptions()), _frames(lambda t: "A", 13.0, issue_at=issue))
+    (unusable,) = [i for i in found if i.check == "face_unusable"]
+    turned, dark = unusable.reason.index("turned away from the camera (yaw -52°"), unusable.reason.index("too dark")
+    assert turned < dark  # the most frequent first
+    assert "in 70% of them" in unusable.reason and "in 30% of them" in unusable.reason
+    assert "mean brightness 3 of 255; identity needs 6" in unusable.reason
+    assert unusable.measurements["turned_away_share"] == 0.7 and unusable.measurements["too_dark_worst"] == 3.0
+    assert [e.note.split(":")[0] for e in unusable.evidence[1:]] == ["the face turned away from the camera",
+                                                                     "the face too dark"]
+
+
+def test_findings_on_a_small_face_say_so_and_are_less_confident() -> None:
+    def run_at(caveat: str):
+        frames = _frames(lambda t: "A" if t < 8.0 else "B", 16.0)
+        frames = [replace(f, faces=tuple(replace(x, embedding_caveat=caveat if x.embedding is not None else "")
+                                         for x in f.faces)) for f in frames]
+        (change,) = [i for i in run(FaceIdentityAnalyzer(AnalysisOptions()), frames) if i.check == "identity_change"]
+        return change
+    large, small = run_at(""), run_at("small (31 px wide)")
+    assert "small" not in large.reason and "The face is small (31 px wide as analysed)" in small.reason
+    assert small.confidence == pytest.approx(0.7 * large.confidence, abs=0.002)

@@ -58,7 +58,7 @@ def test_source_file_keeps_stream_start_times_and_writes_the_session(late_audio_
 
 def test_a_page_can_follow_a_source_session_through_events(media_dir: Path, tmp_path: Path) -> None:
     args = argparse.Namespace(source="x", fps=5.0, lip_sync_fps=15.0, language="en", device="cpu",
-                              no_lip_sync=True, no_liveness=True, reference=[], profile=None)
+                              no_lip_sync=True, no_liveness=True, no_forgery=False, reference=[], profile=None)
     agent = LiveAgent(live_options(args), tmp_path)
 
     async def run() -> list[dict]:

@@ -56,3 +56,23 @@ def test_speech_not_read_as_english_gets_no_phones(jfk) -> None:
         untrusted = replace(segments[0], trusted=False, phones=())
         assert aligner.with_phones(german, audio, 5.0).phones == ()
         assert aligner.with_phones(untrusted, audio, 5.0).phones == ()
+
+
+
+def test_a_segment_aligns_the_same_whatever_was_aligned_before(media_dir: Path, ffmpeg: str, tmp_path: Path) -> None:
+    # The decoder's features carried over between utterances: in the pipeline the Hamilton clip's first segment
+    # aligned when it came first and failed after seven GRID clips. Each run now starts afresh.
+    import subprocess
+    wav = tmp_path / "hamilton.wav"
+    subprocess.run([ffmpeg, "-v", "error", "-i", str(media_dir / "talking_head_real" / "hamilton_stage_clip.mp4"),
+                    "-ac", "1", "-ar", "16000", str(wav)], check=True)
+    audio, jfk = _wav16k(wav), _wav16k(media_dir / "speech" / "jfk.wav")
+    transcriber = SpeechTranscriber(SpeechOptions(device="cpu", check_language=False, align_phones=False))
+    segments, others = transcriber.transcribe(audio, t0=0.0), transcriber.transcribe(jfk, t0=0.0)
+    with PhoneAligner() as aligner:
+        first = [aligner.align(s, audio, 0.0) for s in segments]
+        for _ in range(3):
+            for s in others + segments:
+                aligner.align(s, jfk if s in others else audio, 0.0)
+        again = [aligner.align(s, audio, 0.0) for s in segments]
+    assert any(first) and again == first

@@ -44,6 +44,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--val-every", type=float, default=240.0, help="seconds between validations")
     p.add_argument("--threads", type=int, default=2, help="torch threads (at most 2 on a shared machine)")
     p.add_argument("--no-pretrained", action="store_true", help="random init (the smoke test)")
+    p.add_argument("--snapshots", type=Path, default=None,
+                   help="also export the model at each validation into this folder (step_N.onnx)")
     p.add_argument("--no-manifest", action="store_true", help="write the ONNX and card only")
     return p.parse_args(argv)
 
@@ -63,10 +65,17 @@ def main(argv: list[str] | None = None) -> int:
     cfg = TrainConfig(seed=args.seed, minutes=args.minutes, max_steps=args.steps, batch=args.batch, lr=args.lr,
                       freeze_blocks=args.freeze_blocks, val_every_s=args.val_every,
                       pretrained=not args.no_pretrained)
-    result = train(train_set, val_set, cfg)
+    check = validation_sets(val_set.subset(np.arange(min(8, len(val_set.patches)))), args.seed)["sbi"]
+    snapshot = None
+    if args.snapshots is not None:
+        args.snapshots.mkdir(parents=True, exist_ok=True)
+
+        def snapshot(model, step: int) -> None:
+            export_onnx(model, args.snapshots / f"step_{step}.onnx", check)
+
+    result = train(train_set, val_set, cfg, snapshot)
     args.out.mkdir(parents=True, exist_ok=True)
     onnx_path = args.out / f"{args.name}.onnx"
-    check = validation_sets(val_set.subset(np.arange(min(8, len(val_set.patches)))), args.seed)["sbi"]
     diff = export_onnx(result.model, onnx_path, check)
     if not args.no_manifest:
         update_manifest(args.out, args.name, onnx_path, "Face-forgery detector (EfficientNet-Lite0, 128 px aligned "

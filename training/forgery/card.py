@@ -48,8 +48,8 @@ is judged) was used.
 
 ## Recipe (training/forgery, after Self-Blended Images, Shiohara & Yamasaki, CVPR 2022)
 - Each batch: half real crops, half pseudo-fakes made on the fly from the same real faces: the face blended
-  onto an altered copy of itself (colour and hue jitter, blur or sharpening, 0.94-1.06 scale, shift, smooth
-  warp) through a mask of the face oval (60 %), the lower face (25 %) or the mouth (15 %), its vertices
+  onto an altered copy of itself (colour and hue jitter; blur, sharpening, edge-keeping smoothing or a
+  lower-resolution render scaled up; 0.94-1.06 scale, shift, smooth warp) through a mask of the face oval (60 %), the lower face (25 %) or the mouth (15 %), its vertices
   jittered, grown or shrunk, blurred narrow or wide (soft wide edges 40 %), Reinhard colour transfer inside the
   mask (40 %), blend opacity 0.6-1 (mostly 1).
 - Both classes: flip, downscale to 35-90 % and back, brightness and contrast, noise, JPEG quality 30-95,

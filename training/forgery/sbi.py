@@ -68,10 +68,22 @@ def _color_jitter(img: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 
 
 def _sharpness(img: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    if rng.random() < 0.5:
+    """The source's detail made to differ from the target's, as a generated face's does: blurred, sharpened,
+    smoothed with edges kept (an autoencoder's face loses skin texture, keeps its features), or rendered at
+    a lower resolution and scaled up (real-time swappers render the face at 224-320 px)."""
+    kind = rng.choice(4, p=(0.3, 0.25, 0.25, 0.2))
+    if kind == 0:
         return cv2.GaussianBlur(img, (0, 0), rng.uniform(0.5, 1.6))
-    blur = cv2.GaussianBlur(img, (0, 0), rng.uniform(0.8, 2.0))
-    return cv2.addWeighted(img, 1 + rng.uniform(0.3, 1.2), blur, -rng.uniform(0.3, 1.2), 0)
+    if kind == 1:
+        blur = cv2.GaussianBlur(img, (0, 0), rng.uniform(0.8, 2.0))
+        return cv2.addWeighted(img, 1 + rng.uniform(0.3, 1.2), blur, -rng.uniform(0.3, 1.2), 0)
+    if kind == 2:
+        d = int(rng.integers(5, 10))
+        return cv2.bilateralFilter(img, d, float(rng.uniform(20, 60)), float(rng.uniform(3, 9)))
+    h, w = img.shape[:2]
+    f = rng.uniform(0.35, 0.75)
+    small = cv2.resize(img, (max(8, int(w * f)), max(8, int(h * f))), interpolation=cv2.INTER_AREA)
+    return cv2.resize(small, (w, h), interpolation=cv2.INTER_CUBIC if rng.random() < 0.5 else cv2.INTER_LINEAR)
 
 
 def _warp(img: np.ndarray, centre: np.ndarray, rng: np.random.Generator) -> np.ndarray:

@@ -6,6 +6,7 @@ import copy
 import logging
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -99,7 +100,10 @@ def _lr_factor(progress: float) -> float:
     return 0.5 * (1 + math.cos(math.pi * min(1.0, (progress - warm) / (1 - warm)))) * 0.97 + 0.03
 
 
-def train(train_set: FaceSet, val_set: FaceSet, cfg: TrainConfig) -> TrainResult:
+def train(train_set: FaceSet, val_set: FaceSet, cfg: TrainConfig,
+          on_validation: Callable[[ForgeryNet, int], None] | None = None) -> TrainResult:
+    """on_validation(model, step) after each validation: --snapshots exports the model there, so a run can
+    be judged on the evaluation media while it goes on."""
     torch.manual_seed(cfg.seed)
     rng = np.random.default_rng(cfg.seed)
     model = ForgeryNet()
@@ -139,6 +143,8 @@ def train(train_set: FaceSet, val_set: FaceSet, cfg: TrainConfig) -> TrainResult
             logger.info("step %d  %.0f s  loss %.3f  lr %.2e", step, elapsed, loss.item(), opt.param_groups[0]["lr"])
         if time.monotonic() - last_val >= cfg.val_every_s:
             best, best_state = _checkpoint(model, sets, step, elapsed, result, best, best_state)
+            if on_validation is not None:
+                on_validation(model, step)
             last_val = time.monotonic()
     best, best_state = _checkpoint(model, sets, step, time.monotonic() - t0, result, best, best_state)
     model.load_state_dict(best_state)

@@ -1,0 +1,27 @@
+"""The result types and the fusion rule load no model library: the store, the review app and tools that
+only read findings must not pay for OpenCV, faster-whisper or onnxruntime (issue 25's ground floor)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+HEAVY = ("cv2", "faster_whisper", "ctranslate2", "mediapipe", "onnxruntime", "dlib", "av", "torch", "numpy")
+
+
+@pytest.mark.parametrize("module", ["interview_guard.results", "interview_guard.fusion"])
+def test_module_loads_no_model_library(module: str) -> None:
+    probe = (f"import sys, {module}; "
+             f"print(','.join(sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r}))))")
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.strip()
+    assert loaded == "", f"import {module} loaded {loaded}"
+
+
+def test_analyzers_still_export_the_result_types() -> None:
+    from interview_guard import results
+    from interview_guard.analyzers import core
+
+    assert core.Indicator is results.Indicator and core.Evidence is results.Evidence
+    assert core.Series is results.Series and core.CheckStatus is results.CheckStatus
