@@ -58,8 +58,7 @@ def update_manifest(models_dir: Path, name: str, file: Path, description: str) -
     entry = {
         "name": name,
         "description": description,
-        "licence": "Apache-2.0 code and backbone; weights research-use (trained on research-only faces, see "
-                   f"{name}.md)",
+        "licence": "research-use",  # Apache-2.0 code and backbone, research-only training faces: see the card
         "layout": "file",
         "env": f"IG_MODEL_{name.upper()}",
         "files": [{"file": file.name, "sha256": sha256(file), "size": file.stat().st_size}],
