@@ -39,3 +39,24 @@ def test_train_export_and_score(tmp_path):
     assert export_onnx(result.model, path, x) <= 1e-3
     logit, cam = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"]).run(None, {"input": x})
     assert logit.shape == (2,) and cam.shape == (2, 4, 4) and np.isfinite(logit).all()
+
+
+def test_cross_person_swaps_stand_in_for_that_share_of_the_fakes(monkeypatch):
+    from interview_guard.forgery.crop import CROP_SIZE
+    from training.forgery import train as train_module
+
+    faces = _generated_faces(4)
+    donors = []
+    real_swap = train_module.cross_swap
+
+    def counting_swap(patch, points, donor, donor_points, rng):
+        donors.append(donor)
+        return real_swap(patch, points, donor, donor_points, rng)
+
+    monkeypatch.setattr(train_module, "cross_swap", counting_swap)
+    rng = np.random.default_rng(0)
+    crops = [train_module._crop(faces, i % 4, True, rng, 1.0) for i in range(8)]
+    assert len(donors) == 8 and all(c.shape == (CROP_SIZE, CROP_SIZE, 3) for c in crops)
+    train_module._crop(faces, 0, False, rng, 1.0)  # reals are never swapped
+    [train_module._crop(faces, 0, True, rng, 0.0) for _ in range(8)]  # share 0: self-blends only
+    assert len(donors) == 8

@@ -51,7 +51,7 @@ is judged) was used.
   onto an altered copy of itself (colour and hue jitter; blur, sharpening, edge-keeping smoothing or a
   lower-resolution render scaled up; 0.94-1.06 scale, shift, smooth warp) through a mask of the face oval (60 %), the lower face (25 %) or the mouth (15 %), its vertices
   jittered, grown or shrunk, blurred narrow or wide (soft wide edges 40 %), Reinhard colour transfer inside the
-  mask (40 %), blend opacity 0.6-1 (mostly 1).
+  mask (40 %), blend opacity 0.6-1 (mostly 1). Cross-person swaps among the fakes: {run.get('cross_swap_share', 0.0):.0%}.
 - Both classes: flip, downscale to 35-90 % and back, brightness and contrast, noise, JPEG quality 30-95,
   and landmark jitter before the crop.
 - AdamW lr {run['lr']}, weight decay 1e-4, warm-up then cosine over the time budget, batch {run['batch']},

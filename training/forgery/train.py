@@ -31,6 +31,10 @@ class TrainConfig:
     freeze_blocks: int = 2  # stem and the first blocks keep their ImageNet weights
     val_every_s: float = 240.0
     pretrained: bool = True
+    # Share of the fakes that are another person's face pasted on (sbi.cross_swap) instead of a self-blend.
+    # 0 in the committed weights; above 0 the "cross-person swap" validation is no longer a swap made by
+    # other means than training, so read its AUC as such.
+    cross_swap_share: float = 0.0
 
 
 @dataclass
@@ -86,11 +90,21 @@ def validate(model: ForgeryNet, sets: dict[str, np.ndarray]) -> dict[str, float]
     return {"auc_sbi": auc(s["real"], s["sbi"]), "auc_swap": auc(s["real"], s["swap"])}
 
 
-def _batch(faces: FaceSet, order: np.ndarray, start: int, size: int, rng: np.random.Generator):
+def _batch(faces: FaceSet, order: np.ndarray, start: int, size: int, rng: np.random.Generator,
+           cross_swap_share: float = 0.0):
     idx = order[np.arange(start, start + size) % len(order)]
     fake = np.arange(size) % 2 == 1
-    crops = [sample(faces.patches[i], faces.points[i], bool(f), rng) for i, f in zip(idx, fake)]
+    crops = [_crop(faces, int(i), bool(f), rng, cross_swap_share) for i, f in zip(idx, fake)]
     return torch.from_numpy(to_model_input(crops)), torch.from_numpy(fake.astype(np.float32))
+
+
+def _crop(faces: FaceSet, i: int, fake: bool, rng: np.random.Generator, cross_swap_share: float) -> np.ndarray:
+    patch, points = faces.patches[i], faces.points[i]
+    if fake and cross_swap_share > 0 and rng.random() < cross_swap_share:
+        j = int(rng.integers(len(faces.patches)))
+        swapped = cross_swap(patch, points, faces.patches[j], faces.points[j], rng)
+        return call_augment(model_crop(swapped, points, rng), rng)
+    return sample(patch, points, fake, rng)
 
 
 def _lr_factor(progress: float) -> float:
@@ -126,7 +140,7 @@ def train(train_set: FaceSet, val_set: FaceSet, cfg: TrainConfig,
             break
         if pos + cfg.batch > len(order):
             order, pos = rng.permutation(len(train_set.patches)), 0
-        x, y = _batch(train_set, order, pos, cfg.batch, rng)
+        x, y = _batch(train_set, order, pos, cfg.batch, rng, cfg.cross_swap_share)
         pos += cfg.batch
         for g in opt.param_groups:
             g["lr"] = cfg.lr * _lr_factor(progress)
