@@ -29,7 +29,6 @@ from bench.forgery_crops import ClipCrops, clip_crops, cut_crops  # noqa: E402
 from bench.tables import print_table  # noqa: E402
 from interview_guard.analyzers.face_forgery import MIN_CROPS, RAISE_AT, pool, window_raises  # noqa: E402
 from interview_guard.forgery.model import ForgeryModel  # noqa: E402
-from interview_guard.options import ForgeryOptions  # noqa: E402
 
 VIDEO = (".mp4", ".mov", ".webm", ".avi", ".mpg")
 GENERATED = ("dreamtalk", "edtalk", "emo_", "musev", "sadtalker_Linly", "sonic", "synctalk", "vasa-1")
@@ -185,16 +184,8 @@ def made_cases(media: Path, tmp: Path, quick: bool) -> list[tuple[Clip, Callable
     return cases
 
 
-def frontal(crops: ClipCrops) -> ClipCrops:
-    """The crops the forgery stage would score: faces within its yaw and pitch limits."""
-    o = ForgeryOptions()
-    keep = (np.abs(crops.pose[:, 0]) <= o.max_yaw) & (np.abs(crops.pose[:, 1]) <= o.max_pitch)
-    return ClipCrops(crops.times[keep], crops.frames[keep], crops.crops[keep], crops.face_px[keep], crops.pose[keep])
-
-
 def score(model: ForgeryModel, clip: Clip, path: Path | None = None) -> Scored:
     crops = cut_crops(path) if path is not None else clip_crops(clip.path)  # made files: never cached
-    crops = frontal(crops)
     probs = model.score(list(crops.crops))[0] if len(crops.crops) else np.zeros(0, np.float32)
     return Scored(clip, probs, crops)
 

@@ -14,9 +14,10 @@ from pathlib import Path
 
 import numpy as np
 
-from interview_guard.faces.core import HeadPose
 from interview_guard.faces.landmarker import FaceLandmarkerRunner
+from interview_guard.faces.tracker import FaceTracker
 from interview_guard.faces.second_look import SecondLook
+from interview_guard.forgery.stage import scorable
 from interview_guard.forgery.crop import CROP_MARGIN, CROP_SIZE, FACE_OVAL, aligned_crop, landmarks_to_pixels
 from interview_guard.media.reader import open_recording
 from interview_guard.options import FaceOptions, ForgeryOptions, MediaOptions
@@ -32,52 +33,44 @@ class ClipCrops:
     frames: np.ndarray
     crops: np.ndarray
     face_px: np.ndarray
-    pose: np.ndarray  # (N, 2) yaw, pitch in degrees
 
 
 def _key(path: Path, per_second: float, max_side: int) -> str:
     st = path.stat()
-    raw = repr(("pose", "second look", str(path.resolve()), st.st_size, int(st.st_mtime), per_second, max_side, CROP_SIZE, CROP_MARGIN))
+    raw = repr(("stage gate", "second look", str(path.resolve()), st.st_size, int(st.st_mtime), per_second, max_side, CROP_SIZE, CROP_MARGIN))
     return hashlib.sha256(raw.encode()).hexdigest()[:16]
 
 
 def cut_crops(path: Path, per_second: float = 4.0, max_side: int = 640, max_frames: int = 160) -> ClipCrops:
     """Crops of the largest face at `per_second` analysis frames, at most `max_frames` of them."""
     forgery = ForgeryOptions()
-    times, frames, crops, widths, poses = [], [], [], [], []
+    tracker = FaceTracker(FaceOptions().track_max_gap_s)
+    times, frames, crops, widths = [], [], [], []
     media = MediaOptions(analysis_fps=per_second, max_side=max_side)
     with open_recording(path, media, need_audio=False) as reader, FaceLandmarkerRunner(FaceOptions()) as runner, \
             SecondLook(FaceOptions()) as second:
         for item in reader.frames_and_audio():
             if not hasattr(item, "image") or not item.analysed:
                 continue
-            faces = runner.detect(item)
-            if faces:
-                second.seen(item, faces)
+            raw, search = runner.detect(item), None
+            if raw:
+                second.seen(item, raw)
             else:  # as the face stage does: small, dim and rolled faces are found by the second look
-                faces, _ = second.look(item)
-            if not faces:
+                raw, search = second.look(item)
+            face = tracker.update(item, raw, search).largest
+            if face is None or not scorable(face, forgery):  # the forgery stage's own rule
                 continue
             h, w = item.image.shape[:2]
-            pts = [landmarks_to_pixels(f.landmarks, w, h) for f in faces]
-            k = max(range(len(pts)), key=lambda j: float(np.ptp(pts[j][:, 0]) * np.ptp(pts[j][:, 1])))
-            p, pose = pts[k], HeadPose.from_matrix(faces[k].matrix)
-            width = float(np.ptp(p[list(FACE_OVAL)][:, 0]))
-            lm = faces[k].landmarks[:, :2]
-            in_frame = float(np.mean((lm >= 0) & (lm <= 1)))
-            if width * item.scale < forgery.min_face_px or in_frame < 0.9:  # as the stage skips them
-                continue
+            p = landmarks_to_pixels(face.landmarks, w, h)
             times.append(item.t)
             frames.append(item.index)
             crops.append(aligned_crop(item.image, p).image)
-            widths.append(width)
-            poses.append((pose.yaw, pose.pitch))
+            widths.append(float(np.ptp(p[list(FACE_OVAL)][:, 0])))
             if len(crops) >= max_frames:
                 break
     shape = (0, CROP_SIZE, CROP_SIZE, 3)
     return ClipCrops(np.array(times, float), np.array(frames, int),
-                     np.stack(crops) if crops else np.zeros(shape, np.uint8), np.array(widths, float),
-                     np.array(poses, float).reshape(-1, 2))
+                     np.stack(crops) if crops else np.zeros(shape, np.uint8), np.array(widths, float))
 
 
 def clip_crops(path: Path, per_second: float = 4.0, max_side: int = 640) -> ClipCrops:
@@ -85,11 +78,10 @@ def clip_crops(path: Path, per_second: float = 4.0, max_side: int = 640) -> Clip
     cached = CACHE / f"{path.stem[:60]}-{_key(path, per_second, max_side)}.npz"
     if cached.is_file():
         with np.load(cached) as z:
-            return ClipCrops(z["times"], z["frames"], z["crops"], z["face_px"], z["pose"])
+            return ClipCrops(z["times"], z["frames"], z["crops"], z["face_px"])
     found = cut_crops(path, per_second, max_side)
     CACHE.mkdir(parents=True, exist_ok=True)
     tmp = cached.with_suffix(".tmp.npz")
-    np.savez_compressed(tmp, times=found.times, frames=found.frames, crops=found.crops, face_px=found.face_px,
-                        pose=found.pose)
+    np.savez_compressed(tmp, times=found.times, frames=found.frames, crops=found.crops, face_px=found.face_px)
     tmp.replace(cached)
     return found

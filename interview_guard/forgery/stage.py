@@ -54,16 +54,18 @@ class ForgeryStage:
         self.seconds += time.perf_counter() - started
         return replace(faces, faces=tuple(observed))
 
-    def frontal(self, yaw: float, pitch: float) -> bool:
-        return abs(yaw) <= self.options.max_yaw and abs(pitch) <= self.options.max_pitch
-
     def _due(self, face: FaceObservation) -> bool:
-        if face.in_frame < _MIN_IN_FRAME or not self.frontal(face.pose.yaw, face.pose.pitch):
-            return False
-        if face.width < self.options.min_face_px:
+        if not scorable(face, self.options):
             return False
         last = self._last.get(face.track_id)
         return last is None or face.t - last >= 1.0 / self.options.per_second - 1e-6
+
+
+def scorable(face: FaceObservation, options: ForgeryOptions) -> bool:
+    """A face the model can judge: whole in the frame, near-frontal, wide enough (bench/forgery_crops.py
+    cuts its evaluation crops by this same rule)."""
+    return (face.in_frame >= _MIN_IN_FRAME and abs(face.pose.yaw) <= options.max_yaw
+            and abs(face.pose.pitch) <= options.max_pitch and face.width >= options.min_face_px)
 
 
 def _source_box(matrix: np.ndarray, scale: float) -> tuple[float, float, float, float]:
