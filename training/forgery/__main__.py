@@ -20,6 +20,7 @@ import numpy as np
 from training.forgery.card import write_card
 from training.forgery.data import cached_faceset, split_by_group
 from training.forgery.export import export_onnx, sha256, update_manifest
+from training.forgery.scene import SceneAugment
 from training.forgery.train import TrainConfig, train, validation_sets
 
 logger = logging.getLogger("training.forgery")
@@ -46,6 +47,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--no-pretrained", action="store_true", help="random init (the smoke test)")
     p.add_argument("--cross-swap-share", type=float, default=0.0,
                    help="share of the fakes that are another person's face pasted on (default 0: self-blends only)")
+    p.add_argument("--occluders", type=float, default=0.0,
+                   help="share of crops, real and fake alike, with a headset, microphone, hair or hand drawn over")
+    p.add_argument("--light", type=float, default=0.0, help="share of crops with coloured light across the face")
+    p.add_argument("--h264", type=float, default=0.0,
+                   help="share of the compressed crops that go through libx264 instead of JPEG")
     p.add_argument("--snapshots", type=Path, default=None,
                    help="also export the model at each validation into this folder (step_N.onnx)")
     p.add_argument("--no-manifest", action="store_true", help="write the ONNX and card only")
@@ -66,7 +72,8 @@ def main(argv: list[str] | None = None) -> int:
                 int((train_set.kinds == 1).sum()), len(val_set.patches))
     cfg = TrainConfig(seed=args.seed, minutes=args.minutes, max_steps=args.steps, batch=args.batch, lr=args.lr,
                       freeze_blocks=args.freeze_blocks, val_every_s=args.val_every,
-                      pretrained=not args.no_pretrained, cross_swap_share=args.cross_swap_share)
+                      pretrained=not args.no_pretrained, cross_swap_share=args.cross_swap_share,
+                      scene=SceneAugment(args.occluders, args.light, args.h264))
     check = validation_sets(val_set.subset(np.arange(min(8, len(val_set.patches)))), args.seed)["sbi"]
     snapshot = None
     if args.snapshots is not None:
@@ -85,7 +92,8 @@ def main(argv: list[str] | None = None) -> int:
                         f"{args.name}.md")
     run = {"seed": args.seed, "minutes": args.minutes, "steps": result.steps, "seconds": round(result.seconds),
            "best_step": result.best_step, "batch": args.batch, "lr": args.lr, "freeze_blocks": args.freeze_blocks,
-           "threads": args.threads, "cross_swap_share": args.cross_swap_share, "torch_onnx_max_diff": diff, "sha256": sha256(onnx_path),
+           "threads": args.threads, "cross_swap_share": args.cross_swap_share,
+           "occluders": args.occluders, "light": args.light, "h264": args.h264, "torch_onnx_max_diff": diff, "sha256": sha256(onnx_path),
            "finished": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
            "train_faces": len(train_set.patches), "train_video_frames": int((train_set.kinds == 1).sum()),
            "val_faces": len(val_set.patches), "data": [os.path.relpath(d, Path.cwd()) for d in args.data]}

@@ -52,14 +52,16 @@ is judged) was used.
   lower-resolution render scaled up; 0.94-1.06 scale, shift, smooth warp) through a mask of the face oval (60 %), the lower face (25 %) or the mouth (15 %), its vertices
   jittered, grown or shrunk, blurred narrow or wide (soft wide edges 40 %), Reinhard colour transfer inside the
   mask (40 %), blend opacity 0.6-1 (mostly 1). Cross-person swaps among the fakes: {run.get('cross_swap_share', 0.0):.0%}.
-- Both classes: flip, downscale to 35-90 % and back, brightness and contrast, noise, JPEG quality 30-95,
-  and landmark jitter before the crop.
+- Both classes: flip, downscale to 35-90 % and back, brightness and contrast, noise, JPEG quality 30-95
+  (of those, {run.get('h264', 0.0):.0%} through libx264 at CRF 20-41 instead), and landmark jitter before the crop;
+  a webcam scene (training/forgery/scene.py) on {run.get('occluders', 0.0):.0%} of the crops (a headset, microphone,
+  strands of hair or a hand drawn over) and coloured light across the face on {run.get('light', 0.0):.0%}.
 - AdamW lr {run['lr']}, weight decay 1e-4, warm-up then cosine over the time budget, batch {run['batch']},
   BCE loss. Validation on held-back people: real vs self-blended, and real vs another person's face pasted
   by a landmark fit with colour transfer (a swap made by other means); the best validation checkpoint is kept.
 
 ## This run (the committed weights)
-`python -m training.forgery --out models/ --minutes {run['minutes']:g} --seed {run['seed']}` on
+`python -m training.forgery --out models/ --minutes {run['minutes']:g} --seed {run['seed']}{_scene_flags(run)}` on
 {run['threads']} CPU threads, finished {run['finished']}: {run['steps']} steps in {run['seconds']} s, kept the
 checkpoint of step {run['best_step']}. sha256 `{run['sha256']}`.
 
@@ -69,3 +71,9 @@ These validation numbers are on pseudo-fakes and synthetic swaps; they say the t
 real forgeries are caught. What real forgeries score is below.
 
 {kept}""")
+
+
+def _scene_flags(run: dict) -> str:
+    flags = [f"--{k.replace('_', '-')} {run[k]:g}" for k in ("cross_swap_share", "occluders", "light", "h264")
+             if run.get(k, 0.0)]
+    return "".join(" " + f for f in flags)

@@ -14,6 +14,7 @@ import cv2
 import numpy as np
 
 from interview_guard.forgery.crop import CROP_MARGIN, CROP_SIZE, FACE_OVAL, MOUTH, NOSE_BOTTOM, aligned_crop
+from training.forgery.scene import SceneAugment, h264_roundtrip, webcam_scene
 
 MASK_KINDS = ("face", "lower", "mouth")
 MASK_P = (0.6, 0.25, 0.15)
@@ -156,8 +157,9 @@ def cross_swap(patch: np.ndarray, points: np.ndarray, donor: np.ndarray, donor_p
     return blend(warped, patch, mask, 1.0)
 
 
-def call_augment(crop: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """What a video call does to a face: downscaling, compression, noise, brightness; both classes alike."""
+def call_augment(crop: np.ndarray, rng: np.random.Generator, h264_share: float = 0.0) -> np.ndarray:
+    """What a video call does to a face: downscaling, compression, noise, brightness; both classes alike.
+    Of the compressed crops, `h264_share` go through libx264 instead of JPEG."""
     out = crop
     if rng.random() < 0.5:
         out = out[:, ::-1]
@@ -172,6 +174,8 @@ def call_augment(crop: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         out = np.clip(out.astype(np.float32) + rng.normal(0, rng.uniform(1, 6), out.shape), 0, 255)
     out = np.ascontiguousarray(out, dtype=np.uint8)
     if rng.random() < 0.75:
+        if rng.random() < h264_share:
+            return h264_roundtrip(out, int(rng.integers(20, 42)))
         ok, buf = cv2.imencode(".jpg", out, [cv2.IMWRITE_JPEG_QUALITY, int(rng.integers(30, 96))])
         out = cv2.imdecode(buf, cv2.IMREAD_UNCHANGED)
     return out
@@ -188,7 +192,15 @@ def model_crop(patch: np.ndarray, points: np.ndarray, rng: np.random.Generator |
     return aligned_crop(patch, pts, margin=margin).image
 
 
-def sample(patch: np.ndarray, points: np.ndarray, fake: bool, rng: np.random.Generator) -> np.ndarray:
-    """One training crop: real or self-blended, then call-augmented."""
+def sample(patch: np.ndarray, points: np.ndarray, fake: bool, rng: np.random.Generator,
+           scene: SceneAugment = SceneAugment()) -> np.ndarray:
+    """One training crop: real or self-blended, then a webcam scene's effects (`scene`), then call-augmented."""
     image = self_blend(patch, points, rng) if fake else patch
-    return call_augment(model_crop(image, points, rng), rng)
+    return finish(model_crop(image, points, rng), rng, scene)
+
+
+def finish(crop: np.ndarray, rng: np.random.Generator, scene: SceneAugment) -> np.ndarray:
+    """What happens to every crop, real or fake, after it is cut: the scene, then the call."""
+    if scene.any:
+        crop = webcam_scene(crop, scene, rng)
+    return call_augment(crop, rng, scene.h264)

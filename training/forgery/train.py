@@ -15,7 +15,8 @@ import torch
 from interview_guard.forgery.crop import to_model_input
 from training.forgery.data import FaceSet
 from training.forgery.model import ForgeryNet, freeze_early, load_backbone
-from training.forgery.sbi import call_augment, cross_swap, model_crop, sample
+from training.forgery.sbi import call_augment, cross_swap, finish, model_crop, sample
+from training.forgery.scene import SceneAugment
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +36,8 @@ class TrainConfig:
     # 0 in the committed weights; above 0 the "cross-person swap" validation is no longer a swap made by
     # other means than training, so read its AUC as such.
     cross_swap_share: float = 0.0
+    # Webcam-scene effects on both classes (scene.py): occluders, coloured light, H.264 instead of JPEG.
+    scene: SceneAugment = SceneAugment()
 
 
 @dataclass
@@ -91,20 +94,21 @@ def validate(model: ForgeryNet, sets: dict[str, np.ndarray]) -> dict[str, float]
 
 
 def _batch(faces: FaceSet, order: np.ndarray, start: int, size: int, rng: np.random.Generator,
-           cross_swap_share: float = 0.0):
+           cross_swap_share: float = 0.0, scene: SceneAugment = SceneAugment()):
     idx = order[np.arange(start, start + size) % len(order)]
     fake = np.arange(size) % 2 == 1
-    crops = [_crop(faces, int(i), bool(f), rng, cross_swap_share) for i, f in zip(idx, fake)]
+    crops = [_crop(faces, int(i), bool(f), rng, cross_swap_share, scene) for i, f in zip(idx, fake)]
     return torch.from_numpy(to_model_input(crops)), torch.from_numpy(fake.astype(np.float32))
 
 
-def _crop(faces: FaceSet, i: int, fake: bool, rng: np.random.Generator, cross_swap_share: float) -> np.ndarray:
+def _crop(faces: FaceSet, i: int, fake: bool, rng: np.random.Generator, cross_swap_share: float,
+          scene: SceneAugment = SceneAugment()) -> np.ndarray:
     patch, points = faces.patches[i], faces.points[i]
     if fake and cross_swap_share > 0 and rng.random() < cross_swap_share:
         j = int(rng.integers(len(faces.patches)))
         swapped = cross_swap(patch, points, faces.patches[j], faces.points[j], rng)
-        return call_augment(model_crop(swapped, points, rng), rng)
-    return sample(patch, points, fake, rng)
+        return finish(model_crop(swapped, points, rng), rng, scene)
+    return sample(patch, points, fake, rng, scene)
 
 
 def _lr_factor(progress: float) -> float:
@@ -140,7 +144,7 @@ def train(train_set: FaceSet, val_set: FaceSet, cfg: TrainConfig,
             break
         if pos + cfg.batch > len(order):
             order, pos = rng.permutation(len(train_set.patches)), 0
-        x, y = _batch(train_set, order, pos, cfg.batch, rng, cfg.cross_swap_share)
+        x, y = _batch(train_set, order, pos, cfg.batch, rng, cfg.cross_swap_share, cfg.scene)
         pos += cfg.batch
         for g in opt.param_groups:
             g["lr"] = cfg.lr * _lr_factor(progress)
