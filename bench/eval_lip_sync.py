@@ -87,6 +87,13 @@ def strengths(summary: dict[str, Any]) -> list[float]:
     return [v for v in series["values"] if v is not None]
 
 
+def phone_strength(summary: dict[str, Any]) -> str:
+    """Median phone sync strength over the judged transcript segments (openness.py), or '-'."""
+    series = next((s for s in summary["series"] if s["name"] == "phone_sync_strength"), None)
+    values = [v for v in series["values"] if v is not None] if series else []
+    return f"{median(values):.2f}" if values else "-"
+
+
 def checks(summary: dict[str, Any]) -> list[str]:
     return sorted({i["check"] for i in summary["indicators"]
                    if i["check"] in ("av_offset", "low_sync", "speech_mouth_still", "mouth_moving_silent",
@@ -151,18 +158,20 @@ def dub_table(media: Path, clips: list[Path], tmp: Path, table: Table) -> dict[s
         by_viseme += "viseme_mismatch" in raised
         flagged += "low_sync" in raised or "viseme_mismatch" in raised
         rows.append([clip.name, voice.name, f"{median(s_real):.2f}" if s_real else "-",
-                     f"{median(s_fake):.2f}" if s_fake else "-", bilabials(fake),
+                     f"{median(s_fake):.2f}" if s_fake else "-", phone_strength(analyze(clip)), phone_strength(fake),
+                     bilabials(fake),
                      "FLAGGED" if "low_sync" in raised or "viseme_mismatch" in raised else "missed",
                      ", ".join(raised) or "-"])
-    table(["video", "voice put in", "strength own voice", "strength other voice", "bilabials (other voice)",
+    table(["video", "voice put in", "strength own voice", "strength other voice", "phone strength own voice",
+           "phone strength other voice", "bilabials (other voice)",
            "low_sync or viseme_mismatch", "checks raised"], rows)
     real_rows, real_low, real_viseme = [], 0, 0
     for clip in clips:
         raised = checks(analyze(clip))
         real_low += "low_sync" in raised
         real_viseme += "viseme_mismatch" in raised
-        real_rows.append([clip.name, bilabials(analyze(clip)), ", ".join(raised) or "-"])
-    table(["real clip (own voice)", "bilabials", "checks raised"], real_rows)
+        real_rows.append([clip.name, bilabials(analyze(clip)), phone_strength(analyze(clip)), ", ".join(raised) or "-"])
+    table(["real clip (own voice)", "bilabials", "phone strength", "checks raised"], real_rows)
     n, m = max(1, len(pairs)), max(1, len(clips))
     table(["", "low_sync", "viseme_mismatch", "either"],
           [[f"dubs flagged (of {len(pairs)}; {judged_fake} judged by the envelope)", f"{by_low}/{len(pairs)}",

@@ -86,7 +86,7 @@ class SpeechOptions:
         ("" keeps the usual one); batch workers set "whisper-base". The summary's transcript says which ran.
     check_language: with a forced language (not "auto"), check the spoken language with the multilingual
         model's language identification (speech/language.py): an English-only model writes invented English
-        for any other speech. About 0.6 s of one CPU core per check (measured; README).
+        for any other speech. About 0.6 s of one CPU core per check (measured; docs/how-it-works.md).
     on_other_language: what to do when the speech is not in `language`: "switch" transcribes the rest of the
         session with the multilingual model (its words are the real ones, in that language); "mark" keeps
         the forced model's words, marked untrusted and judged by no check.
@@ -146,7 +146,7 @@ class IdentityOptions:
 
     match_threshold: descriptor distance under which two faces are the same
         person. 0.6 is dlib's published operating point (99.38% on LFW); on the
-        labelled photo pairs in ../shared it separates all 300 pairs (see README).
+        labelled photo pairs in ../shared it separates all 300 pairs (see docs/evaluation.md).
         Lower it to cut false matches, raise it to cut false alarms.
     embed_interval_s: longest wait between descriptors of one face track; a new
         track and a scene cut get one at once, and a far descriptor is confirmed
@@ -211,9 +211,12 @@ class LipSyncOptions:
     viseme_min_bilabials / viseme_miss_share: `viseme_mismatch` is raised once at least this many
         bilabials were judged and at least this share of them had no closure, unless some offset within
         offset_threshold_s lines up closures for 1 - viseme_miss_share / 2 of them (a steady small offset).
+    phone_strength: read the phone sync strength (lipsync/openness.py, models/phone_openness.json) of each
+        English transcript segment and raise `low_sync` where the mouth does not follow the phones.
     """
 
     enabled: bool = True
+    phone_strength: bool = True
     fps: float = FULL_RATE_FPS
     window_s: float = 4.0
     hop_s: float = 1.0

@@ -14,11 +14,12 @@ never counted as in sync or out of sync.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from interview_guard.analyzers.core import Analyzer, CheckStatus, Evidence, Indicator, Series
 from interview_guard.analyzers.spans import clamp01
 from interview_guard.faces.core import FaceFrame
+from interview_guard.lipsync.openness import load_phone_openness
 from interview_guard.lipsync.phone_sync import EventWindow, PhoneSync
 from interview_guard.lipsync.signals import lip_gap, mouth_opening, speaking_face
 from interview_guard.lipsync.timeline import JUDGED, SILENT, STILL, SyncTimeline, SyncWindow
@@ -34,6 +35,9 @@ _SILENT_CONFIDENCE = 0.45
 # unrelated peaks reach 0.4-0.6), so low_sync never claims much.
 _LOW_SYNC_MAX_CONFIDENCE = 0.5
 _WORDS_KEPT_S = 120.0
+# The phone strength separated other voices from own voices on training clips (models/phone_openness.md)
+# and on ../shared/media (README), yet a few real clips read low: it never claims much alone.
+_PHONE_LOW_SYNC_MAX_CONFIDENCE = 0.6
 # A voice from this mouth keeps its lag from one window to the next (one hop, 1 s, apart); an
 # unrelated voice's best lag jumps by a syllable or more.
 _LAG_JUMP_S = 0.15
@@ -56,7 +60,8 @@ class LipSyncAnalyzer(Analyzer):
         self._words: deque[Word] = deque()
         self._last_offset: float | None = None  # smoothed offset of the previous window, if judged
         # The offset from phone events (lip closures against P/B/M, F/V, vowels), one per transcript segment
-        self.phone_sync = PhoneSync(self.o.max_lag_s)
+        self.openness = load_phone_openness() if self.o.phone_strength else None
+        self.phone_sync = PhoneSync(self.o.max_lag_s, self.openness)
         self.event_windows: list[EventWindow] = []
 
     def on_faces(self, frame: FaceFrame) -> list[Indicator]:
@@ -65,8 +70,7 @@ class LipSyncAnalyzer(Analyzer):
         self.timeline.add_mouth(frame.t, opening, frame.frame_index)
         self.phone_sync.add_gap(frame.t, lip_gap(face, frame.frame_size) if face is not None else None)
         found = self._take(self.timeline.windows())
-        self.event_windows += self.phone_sync.windows(self.timeline.curves)
-        return found
+        return found + self._take_events(self.phone_sync.windows(self.timeline.curves))
 
     def on_audio(self, chunk: AudioChunk) -> list[Indicator]:
         if chunk.track == 0:  # the call's audio; the interviewer's own microphone has no face on screen
@@ -82,9 +86,19 @@ class LipSyncAnalyzer(Analyzer):
 
     def finish(self, end_time: float) -> list[Indicator]:
         found = self._take(self.timeline.windows(final_end=end_time))
-        self.event_windows += self.phone_sync.windows(self.timeline.curves, final=True)
+        found += self._take_events(self.phone_sync.windows(self.timeline.curves, final=True))
         for check in self.checks:
             found += self._close(check, at_end=True)
+        return found
+
+    def _take_events(self, windows) -> list[Indicator]:
+        """Phone windows: kept for the report; each whose mouth does not follow its phones is a low_sync."""
+        found = []
+        for w in windows:
+            self.event_windows.append(w)
+            if self.openness and w.strength and w.strength.phones >= self.openness.min_phones \
+                    and w.strength.strength < self.openness.low_below:
+                found.append(phone_low_sync(w, self.openness.low_below, self._words))
         return found
 
     def _take(self, windows) -> list[Indicator]:
@@ -234,7 +248,31 @@ class LipSyncAnalyzer(Analyzer):
                        tuple(round(w.estimate.offset_s * 1000, 1) if w.judged and w.estimate else None for w in ws),
                        lower=-lag, upper=lag, limits=(-self.o.offset_threshold_s * 1000, self.o.offset_threshold_s * 1000)),
                 Series("phone_sync_confidence", "Confidence of the phone offset (bilabials the lips closed for)", "",
-                       times, tuple(w.confidence if w.judged else None for w in ws), lower=0.0, upper=1.0))
+                       times, tuple(w.confidence if w.judged else None for w in ws), lower=0.0, upper=1.0),
+                Series("phone_sync_strength", "How well the mouth follows the phones heard (correlation)", "",
+                       times, tuple(w.strength.strength if w.strength else None for w in ws), lower=-0.2, upper=1.0,
+                       limits=(self.openness.low_below,) if self.openness else ()))
+
+
+def phone_low_sync(w: EventWindow, low_below: float, words: Iterable[Word]) -> Indicator:
+    """low_sync from one transcript segment whose phones the mouth did not follow (openness.py)."""
+    st = w.strength
+    quoted = words_between(words, w.start, w.end)
+    heard = quoted.split()
+    said = " ".join(heard[:12]) + (" ..." if len(heard) > 12 else "")
+    reason = (f"From {w.start:.1f} s to {w.end:.1f} s the mouth does not open and close as the {st.phones} phones "
+              f"heard need (phone sync strength {st.strength:.2f}, under {low_below:.2f}; the voice of this "
+              f"mouth reads 0.5-0.8): the voice may not come from this person"
+              + (f" (\"{said}\")" if said else "") + ". Check by ear and eye.")
+    depth = clamp01((low_below - st.strength) / max(low_below, 0.05))
+    confidence = min(_PHONE_LOW_SYNC_MAX_CONFIDENCE, (0.4 + 0.5 * depth) * st.phones / (st.phones + 30))
+    evidence = Evidence(start=round(w.start, 3), end=round(w.end, 3), words=quoted,
+                        note=f"best lag {st.lag_s * 1000:+.0f} ms; lips closed for {w.agreeing} of "
+                             f"{w.bilabials} P/B/M")
+    return Indicator(check="low_sync", start=round(w.start, 3), end=round(w.end, 3),
+                     score=round(clamp01(0.5 + 0.5 * depth), 3), confidence=round(confidence, 3), reason=reason,
+                     evidence=(evidence,), measurements={"phone_sync_strength": st.strength,
+                                                         "phones": float(st.phones), "lag_ms": st.lag_s * 1000})
 
 
 def _agreement(run: list[SyncWindow]) -> float:

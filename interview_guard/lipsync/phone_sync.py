@@ -16,6 +16,7 @@ import numpy as np
 
 from interview_guard.lipsync.events import BILABIALS, LABIODENTALS, MouthTrack, agreeing, event_curve, mixed_curve
 from interview_guard.lipsync.offset import OffsetEstimate, estimate_av_offset
+from interview_guard.lipsync.openness import PhoneOpenness, PhoneStrength, phone_strength
 from interview_guard.speech.core import TranscriptSegment
 
 JUDGED, RHYTHM_ONLY, NOT_ENGLISH, NOT_VISIBLE = "judged", "rhythm only", "not English", "mouth not visible"
@@ -29,7 +30,7 @@ class EventWindow:
     """The offset over one transcript segment. events: bilabial and labiodental phones judged (mouth seen
     at every lag); agreeing: bilabials the lips closed for at the offset, of `bilabials` judged there;
     event_share: the events' weight in the estimate (0: the rhythm alone). confidence: agreeing events
-    and how many, 0..1."""
+    and how many, 0..1. strength: how well the mouth follows the phones (openness.py), None where not read."""
 
     start: float
     end: float
@@ -40,6 +41,7 @@ class EventWindow:
     bilabials: int = 0
     event_share: float = 0.0
     confidence: float = 0.0
+    strength: PhoneStrength | None = None
 
     @property
     def judged(self) -> bool:
@@ -49,8 +51,9 @@ class EventWindow:
 class PhoneSync:
     """add_gap() every frame, add_segment() every transcript segment; windows() yields what is ready."""
 
-    def __init__(self, max_lag_s: float) -> None:
+    def __init__(self, max_lag_s: float, openness: PhoneOpenness | None = None) -> None:
         self.max_lag = int(round(max_lag_s * 100))
+        self.openness = openness
         self._gaps: deque[tuple[float, float | None]] = deque()
         self._pending: deque[TranscriptSegment] = deque(maxlen=_MAX_PENDING)
 
@@ -86,9 +89,10 @@ class PhoneSync:
         closed, bilabials = agreeing(events, estimate.offset_s)
         n_events = sum(p.label in BILABIALS or p.label in LABIODENTALS for p in segment.phones)
         confidence = (closed / bilabials) * bilabials / (bilabials + 3) if bilabials else 0.3 * (1 - share)
+        strength = phone_strength(self.openness, track, segment.phones, estimate.offset_s) if self.openness else None
         return EventWindow(segment.start, segment.end, JUDGED if share > 0 else RHYTHM_ONLY, estimate,
                            events=n_events, agreeing=closed, bilabials=bilabials, event_share=round(share, 3),
-                           confidence=round(confidence, 3))
+                           confidence=round(confidence, 3), strength=strength)
 
 
 def _rhythm(curves: list[tuple[float, float, np.ndarray]], start: float, end: float) -> np.ndarray | None:

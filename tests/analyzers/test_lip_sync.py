@@ -120,3 +120,21 @@ def test_lip_sync_is_off_without_audio():
     from interview_guard.options import SpeechOptions
     assert not LipSyncAnalyzer.runs_with(AnalysisOptions(lip_sync=LipSyncOptions(enabled=False)))
     assert LipSyncAnalyzer.runs_with(AnalysisOptions(speech=SpeechOptions(enabled=False)))
+
+
+def test_a_segment_whose_mouth_does_not_follow_its_phones_is_low_sync():
+    from interview_guard.lipsync.openness import PhoneStrength
+    from interview_guard.lipsync.phone_sync import JUDGED, EventWindow
+
+    analyzer = LipSyncAnalyzer(AnalysisOptions())
+    low = analyzer.openness.low_below
+    weak = EventWindow(2.0, 6.5, JUDGED, strength=PhoneStrength(round(low - 0.2, 3), 0.04, 40))
+    strong = EventWindow(7.0, 11.0, JUDGED, strength=PhoneStrength(0.7, 0.02, 40))
+    thin = EventWindow(12.0, 13.0, JUDGED, strength=PhoneStrength(0.0, 0.0, analyzer.openness.min_phones - 1))
+    found = analyzer._take_events([weak, strong, thin])
+    assert [(i.check, i.start, i.end) for i in found] == [("low_sync", 2.0, 6.5)]
+    assert found[0].measurements["phone_sync_strength"] == weak.strength.strength
+    assert 0 < found[0].confidence <= 0.6 and "phone sync strength" in found[0].reason
+    assert len(analyzer.event_windows) == 3  # every window is kept for the report's series
+    off = LipSyncAnalyzer(replace(AnalysisOptions(), lip_sync=LipSyncOptions(phone_strength=False)))
+    assert off.openness is None and off._take_events([weak]) == []

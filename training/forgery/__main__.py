@@ -47,10 +47,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--no-pretrained", action="store_true", help="random init (the smoke test)")
     p.add_argument("--cross-swap-share", type=float, default=0.0,
                    help="share of the fakes that are another person's face pasted on (default 0: self-blends only)")
-    p.add_argument("--occluders", type=float, default=0.0,
+    p.add_argument("--occluders", type=float, default=0.35,
                    help="share of crops, real and fake alike, with a headset, microphone, hair or hand drawn over")
-    p.add_argument("--light", type=float, default=0.0, help="share of crops with coloured light across the face")
-    p.add_argument("--h264", type=float, default=0.0,
+    p.add_argument("--light", type=float, default=0.25, help="share of crops with coloured light across the face")
+    p.add_argument("--h264", type=float, default=0.35,
                    help="share of the compressed crops that go through libx264 instead of JPEG")
     p.add_argument("--snapshots", type=Path, default=None,
                    help="also export the model at each validation into this folder (step_N.onnx)")

@@ -1,0 +1,73 @@
+"""The lip gap and the aligned phones of a real talking clip, as the analysis sees them.
+
+The mouth: the face stage's landmarker and tracker at the video's own rate, the inner-lip gap over the
+mouth width (lipsync.signals.lip_gap). The phones: the speech stage's Whisper words and pocketsphinx forced
+alignment (speech/phones.py). Both on the recording's clock, so the clip's own start time is kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from interview_guard.speech.core import Phone
+
+
+@dataclass(frozen=True)
+class TalkingClip:
+    """One clip's lip gap samples (t, gap or None) and its phones."""
+
+    name: str
+    gaps: tuple[tuple[float, float | None], ...]
+    phones: tuple[Phone, ...]
+
+
+def collect(path: Path, full_rate_fps: float = 30.0) -> TalkingClip:
+    from interview_guard.faces.landmarker import FaceLandmarkerRunner
+    from interview_guard.faces.tracker import FaceTracker
+    from interview_guard.lipsync.signals import lip_gap, speaking_face
+    from interview_guard.media.core import AudioChunk
+    from interview_guard.media.reader import open_recording
+    from interview_guard.options import FaceOptions, MediaOptions, SpeechOptions
+    from interview_guard.speech.transcriber import SpeechTranscriber
+
+    gaps: list[tuple[float, float | None]] = []
+    audio: list[AudioChunk] = []
+    tracker = FaceTracker(FaceOptions().track_max_gap_s)
+    with open_recording(path, MediaOptions(), need_audio=True, full_rate_fps=full_rate_fps,
+                        use_audio=True) as reader, FaceLandmarkerRunner(FaceOptions()) as runner:
+        for item in reader.frames_and_audio():
+            if isinstance(item, AudioChunk):
+                if item.track == 0:
+                    audio.append(item)
+                continue
+            frame = tracker.update(item, runner.detect(item))
+            face = speaking_face(frame)
+            gaps.append((item.t, lip_gap(face, frame.frame_size) if face is not None else None))
+    if not audio:
+        return TalkingClip(path.name, tuple(gaps), ())
+    samples = np.concatenate([a.samples for a in audio])
+    transcriber = SpeechTranscriber(SpeechOptions(check_language=False, cpu_threads=1))
+    segments = transcriber.transcribe(samples, audio[0].t)
+    return TalkingClip(path.name, tuple(gaps), tuple(p for s in segments for p in s.phones))
+
+
+def cached_collect(path: Path, cache_dir: Path) -> TalkingClip:
+    """collect(), measured once per clip (its path, size and time) and kept in `cache_dir`."""
+    st = path.stat()
+    key = hashlib.sha256(repr(("phone_sync 1", str(path.resolve()), st.st_size, int(st.st_mtime))).encode())
+    file = cache_dir / f"talking-{key.hexdigest()[:16]}.pkl"
+    if file.is_file():
+        with file.open("rb") as f:
+            return pickle.load(f)
+    clip = collect(path)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    tmp = file.with_suffix(".tmp")
+    with tmp.open("wb") as f:
+        pickle.dump(clip, f)
+    tmp.replace(file)
+    return clip

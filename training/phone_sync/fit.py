@@ -1,0 +1,90 @@
+"""Fit the per-phone lip opening and measure what it separates, on training clips only.
+
+Labels come for free: every phone of a real clip is spoken by the mouth on screen. Negatives are made by
+putting one clip's phones on another clip's mouth (the clip three on, from its own start), as a dub does.
+The decision value is read from the training reals alone (their 5th percentile), never from the clips the
+check is judged on (../shared/media).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from interview_guard.lipsync.events import GRID_RATE, MouthTrack
+from interview_guard.lipsync.openness import PhoneOpenness, phone_strength, zscore
+from interview_guard.speech.core import Phone
+from training.phone_sync.collect import TalkingClip
+
+MIN_COUNT = 5  # phones seen fewer times in training keep no value (they count as unknown)
+SMOOTH_S = 0.04
+SEARCH_S = 0.3
+MIN_PHONES = 12
+REAL_QUANTILE = 0.05
+
+
+@dataclass(frozen=True)
+class Calibration:
+    reals: tuple[float, ...]  # strength of each training clip with its own voice
+    dubs: tuple[float, ...]  # strength of each training clip's mouth with another clip's phones
+    low_below: float
+
+    @property
+    def dubs_flagged(self) -> int:
+        return sum(d < self.low_below for d in self.dubs)
+
+    @property
+    def reals_flagged(self) -> int:
+        return sum(r < self.low_below for r in self.reals)
+
+
+def track_of(clip: TalkingClip) -> MouthTrack | None:
+    times = [t for t, g in clip.gaps if g is not None]
+    if len(times) < 2:
+        return None
+    return MouthTrack.from_samples(clip.gaps, min(times), max(times))
+
+
+def fit_opening(clips: list[TalkingClip]) -> dict[str, tuple[float, int]]:
+    """Mean z-scored lip gap over each phone's span, and how many phones it rests on."""
+    values: dict[str, list[float]] = {}
+    for clip in clips:
+        track = track_of(clip)
+        if track is None:
+            continue
+        mouth = zscore(track.gaps)
+        for p in clip.phones:
+            a, b = int((p.start - track.t0) * GRID_RATE), int(np.ceil((p.end - track.t0) * GRID_RATE))
+            if a < 0 or b > len(mouth) or b <= a or np.isnan(mouth[a:b]).any():
+                continue
+            values.setdefault(p.label, []).append(float(mouth[a:b].mean()))
+    return {k: (round(float(np.mean(v)), 3), len(v)) for k, v in sorted(values.items())}
+
+
+def as_model(opening: dict[str, tuple[float, int]], low_below: float = 0.0) -> PhoneOpenness:
+    kept = {k: v for k, (v, n) in opening.items() if n >= MIN_COUNT}
+    return PhoneOpenness(kept, SMOOTH_S, SEARCH_S, low_below, MIN_PHONES)
+
+
+def _moved(phones: tuple[Phone, ...], to: float) -> list[Phone]:
+    start = min(p.start for p in phones)
+    return [replace(p, start=p.start - start + to, end=p.end - start + to) for p in phones]
+
+
+def calibrate(model: PhoneOpenness, clips: list[TalkingClip]) -> Calibration:
+    usable = [c for c in clips if track_of(c) is not None and len(c.phones) >= MIN_PHONES]
+    reals, dubs = [], []
+    for i, clip in enumerate(usable):
+        track = track_of(clip)
+        own = phone_strength(model, track, clip.phones)
+        other = usable[(i + 3) % len(usable)]
+        dub = phone_strength(model, track, _moved(other.phones, track.t0)) if other is not clip else None
+        if own is not None:
+            reals.append(own.strength)
+        if dub is not None:
+            dubs.append(dub.strength)
+    if not reals:
+        raise ValueError("no training clip had both a seen mouth and enough phones to calibrate on")
+    low_below = round(float(np.quantile(reals, REAL_QUANTILE)), 3)
+    return Calibration(tuple(sorted(reals)), tuple(sorted(dubs)), low_below)
