@@ -1,4 +1,4 @@
-"""The Markdown table every evaluation script prints (so README tables can be pasted from a run)."""
+"""The Markdown table every evaluation script prints (so the tables in docs/evaluation.md can be pasted from a run)."""
 
 from __future__ import annotations
 

@@ -14,6 +14,7 @@ from interview_guard.errors import UserError
 from interview_guard.live.cli import add_live_parser, run_live, run_serve
 from interview_guard.batch.cli import add_batch_parser, run_batch_command
 from interview_guard.candidates.cli import add_candidates_parser, run_candidates, run_verify
+from interview_guard.cli_options import options_from_args
 from interview_guard.store.cli import add_sessions_parser, run_sessions
 
 logger = logging.getLogger("interview_guard")
@@ -127,27 +128,6 @@ def _add_analyze(sub: argparse._SubParsersAction) -> None:
     a.add_argument("--json", action="store_true", help="also print summary.json to stdout")
 
 
-def _options_from_args(args: argparse.Namespace):
-    from interview_guard.options import (AnalysisOptions, ConversationOptions, FaceOptions, ForgeryOptions,
-                                         IdentityOptions, LipSyncOptions, LivenessOptions, MediaOptions,
-                                         SpeechOptions)
-
-    return AnalysisOptions(
-        media=MediaOptions(analysis_fps=args.fps, interviewer_track=args.interviewer_track.lower()),
-        faces=FaceOptions(max_faces=args.max_faces),
-        speech=SpeechOptions(enabled=not args.no_speech, language=args.language.lower(), device=args.device,
-                             beam_size=args.beam_size),
-        identity=IdentityOptions(enabled=not args.no_identity, references=tuple(args.reference),
-                                 match_threshold=args.match_threshold),
-        lip_sync=LipSyncOptions(enabled=not (args.no_speech or args.no_lip_sync),
-                                offset_threshold_s=args.av_offset_threshold / 1000.0),
-        liveness=LivenessOptions(enabled=not args.no_liveness, challenges=tuple(args.challenge),
-                                 full_rate=args.liveness_full_rate),
-        forgery=ForgeryOptions(enabled=not args.no_forgery),
-        conversation=ConversationOptions(enabled=not args.no_turns, voices_expected=args.voices),
-        profile=str(args.profile) if args.profile else "")
-
-
 def _time_span(text: str) -> tuple[float, float]:
     """'90-110' or '1:30-1:50' -> (90.0, 110.0)."""
     def seconds(part: str) -> float:
@@ -196,7 +176,7 @@ def _cmd_check_profile(args: argparse.Namespace) -> int:
 def _cmd_analyze(args: argparse.Namespace) -> int:
     from interview_guard.outputs import copy_outputs, evidence_frames, write_outputs
 
-    options = _options_from_args(args)
+    options = options_from_args(args)
     out_dir = args.out or Path("ig-out") / args.recording.stem
     _check_out_dir(out_dir)
     if args.no_store:
@@ -211,7 +191,7 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
         from interview_guard.config import load_config
         from interview_guard.store import open_store
         from interview_guard.store.identity import with_continuity
-        from interview_guard.store.recorder import analyze_into_store
+        from interview_guard.pipeline import analyze_into_store
 
         with open_store(load_config(args.data_dir)) as store:
             options = with_continuity(store, options, args.candidate, args.consent)

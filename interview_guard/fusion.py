@@ -1,6 +1,6 @@
 """Fuse indicators into one session risk level with its top reasons.
 
-Rule (also in the README): each indicator's strength is
+Rule (also in docs/how-it-works.md, "Fusion rule"): each indicator's strength is
     weight(check) * score * confidence.
 Each check contributes its strongest indicator; the session risk is
     risk = 1 - prod(1 - strength_c)   over checks c,
@@ -41,7 +41,7 @@ CHECK_WEIGHTS: dict[str, float] = {
     "still_image": 0.9,
     "face_swap_seam": 0.7,
     "face_flicker": 0.5,
-    # Learned, but judged on few forgeries (README): strong when it fires, yet beauty filters exist.
+    # Learned, but judged on few forgeries (docs/evaluation.md): strong when it fires, yet beauty filters exist.
     "face_forgery": 0.7,
     "challenge": 0.8,
     # Application red flags: questions to ask, each with an innocent explanation more often than not.

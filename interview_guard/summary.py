@@ -1,6 +1,6 @@
 """SessionSummary: everything one analysis found, and its versioned JSON form (summary.json).
 
-Schema (version 1.0), documented field by field in the README:
+Schema (version 1.0), documented field by field in docs/how-it-works.md:
   schema_version, tool_version, session_id, created, source{...}, settings{...},
   checks_run[], checks_not_judged{check: reason}, risk{level, score, top_reasons[]}, indicators[],
   transcript{..., language_check{status, trusted, expected, language, probability, since, checks[], ...}},
@@ -16,16 +16,18 @@ import json
 import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from interview_guard.results import Indicator, Series
-from interview_guard.candidates.compare import ContinuityReport
-from interview_guard.face_stats import FaceTrackSummary
-from interview_guard.follow_ups import FollowUp
 from interview_guard.fusion import RiskAssessment, strength
-from interview_guard.media.core import MediaInfo
-from interview_guard.speech.core import TranscriptSegment
+from interview_guard.results import Indicator, Series
 from interview_guard.speech.language import OFF, TranscriptLanguage
+
+if TYPE_CHECKING:  # only named in annotations: importing summary must not load NumPy, PyAV or the models
+    from interview_guard.candidates.compare import ContinuityReport
+    from interview_guard.face_stats import FaceTrackSummary
+    from interview_guard.follow_ups import FollowUp
+    from interview_guard.media.core import MediaInfo
+    from interview_guard.speech.core import TranscriptSegment
 
 SCHEMA_VERSION = "1.0"
 

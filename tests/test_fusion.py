@@ -37,10 +37,10 @@ def test_low_confidence_lowers_the_risk() -> None:
 
 
 def test_every_check_has_a_documented_weight() -> None:
-    """A new check must choose its weight (and the README's table documents it), never fall to the default."""
+    """A new check must choose its weight (docs/how-it-works.md's checks table documents it), never the default."""
     from interview_guard.analyzers.registry import all_checks
     from interview_guard.fusion import CHECK_WEIGHTS
 
     assert set(all_checks()) == set(CHECK_WEIGHTS)
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
-    assert [c for c in all_checks() if f"`{c}`" not in readme] == []
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "how-it-works.md").read_text()
+    assert [c for c in all_checks() if f"`{c}`" not in docs] == []

@@ -1,5 +1,6 @@
-"""The result types and the fusion rule load no model library: the store, the review app and tools that
-only read findings must not pay for OpenCV, faster-whisper or onnxruntime (issue 25's ground floor)."""
+"""The result types, the fusion rule, the summary and the report writer load no model library: the store, the
+review app and tools that only read findings must not pay for OpenCV, faster-whisper or onnxruntime (issue 25's
+ground floor)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ import pytest
 HEAVY = ("cv2", "faster_whisper", "ctranslate2", "mediapipe", "onnxruntime", "dlib", "av", "torch", "numpy")
 
 
-@pytest.mark.parametrize("module", ["interview_guard.results", "interview_guard.fusion"])
+# summary: the store, live journal and review read summaries; report: the HTML page is rendered from one.
+@pytest.mark.parametrize("module", ["interview_guard.results", "interview_guard.fusion", "interview_guard.summary",
+                                    "interview_guard.follow_ups", "interview_guard.report"])
 def test_module_loads_no_model_library(module: str) -> None:
     probe = (f"import sys, {module}; "
              f"print(','.join(sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r}))))")

@@ -6,7 +6,7 @@ crops are noisy, so the scores are pooled per face over windows; a window whose 
 RAISE_AT is a finding. Where on the face the score came from (the model's activation map) goes into the
 reason, and the window's highest-scoring frames are the evidence.
 
-Measured limits (README, "Face forgery"): the model sees blending; wholly generated talking heads have
+Measured limits (docs/evaluation.md, "Face forgery"): the model sees blending; wholly generated talking heads have
 none, and lip-sync generators that repaint the mouth at full resolution leave little. The confidence says
 so: it is the share of the evaluation's fakes the model separated, not a probability of fraud.
 """
@@ -26,7 +26,7 @@ from interview_guard.options import AnalysisOptions
 WINDOW_S = 3.0
 MIN_CROPS = 4  # crops a window needs before it is judged (2 s of face at the default 2 per second)
 # A high bar on the model's own probability, not fitted to the evaluation clips: at 0.9 the evaluation
-# (README, "Face forgery") still has false alarms on real webcam faces and misses most fakes.
+# (docs/evaluation.md, "Face forgery") still has false alarms on real webcam faces and misses most fakes.
 RAISE_AT = 0.9
 CONFIDENCE = 0.3  # measured as weak: about half the clips raised at 0.9 in the evaluation were real
 _SMALL_FACE_PX = 80.0  # analysis pixels; smaller faces lose the detail a blend shows in

@@ -11,7 +11,7 @@ A swap is also placed anew each frame where a landmark detector found the face, 
 jerks against the hair above it (liveness/jitter.py); a real face moves with its head.
 
 Both are classical signals with no learned model behind them: they catch crude pastes and
-miss good neural swaps (see the README's evaluation), so they carry a low confidence.
+miss good neural swaps (see docs/evaluation.md), so they carry a low confidence.
 """
 
 from __future__ import annotations

@@ -38,6 +38,7 @@ _WORDS_KEPT_S = 120.0
 # The phone strength separated other voices from own voices on training clips (models/phone_openness.md)
 # and on ../shared/media (README), yet a few real clips read low: it never claims much alone.
 _PHONE_LOW_SYNC_MAX_CONFIDENCE = 0.6
+_PHONE_RUN_GAP_S = 3.0  # segments further apart than this are separate findings
 # A voice from this mouth keeps its lag from one window to the next (one hop, 1 s, apart); an
 # unrelated voice's best lag jumps by a syllable or more.
 _LAG_JUMP_S = 0.15
@@ -63,6 +64,7 @@ class LipSyncAnalyzer(Analyzer):
         self.openness = load_phone_openness() if self.o.phone_strength else None
         self.phone_sync = PhoneSync(self.o.max_lag_s, self.openness)
         self.event_windows: list[EventWindow] = []
+        self._low_run: list[EventWindow] = []  # consecutive segments the mouth did not follow
 
     def on_faces(self, frame: FaceFrame) -> list[Indicator]:
         face = speaking_face(frame)
@@ -86,20 +88,31 @@ class LipSyncAnalyzer(Analyzer):
 
     def finish(self, end_time: float) -> list[Indicator]:
         found = self._take(self.timeline.windows(final_end=end_time))
-        found += self._take_events(self.phone_sync.windows(self.timeline.curves, final=True))
+        found += self._take_events(self.phone_sync.windows(self.timeline.curves, final=True), final=True)
         for check in self.checks:
             found += self._close(check, at_end=True)
         return found
 
-    def _take_events(self, windows) -> list[Indicator]:
-        """Phone windows: kept for the report; each whose mouth does not follow its phones is a low_sync."""
-        found = []
+    def _take_events(self, windows, final: bool = False) -> list[Indicator]:
+        """Phone windows: kept for the report; a run of segments whose mouth does not follow its phones is one
+        low_sync, raised when the run ends (a segment the mouth follows, a pause, or the end)."""
+        found: list[Indicator] = []
         for w in windows:
             self.event_windows.append(w)
-            if self.openness and w.strength and w.strength.phones >= self.openness.min_phones \
-                    and w.strength.strength < self.openness.low_below:
-                found.append(phone_low_sync(w, self.openness.low_below, self._words))
-        return found
+            st = w.strength
+            if not self.openness or st is None or st.phones < self.openness.min_phones:
+                continue
+            if self._low_run and w.start - self._low_run[-1].end > _PHONE_RUN_GAP_S:
+                found += self._close_low_run()
+            if st.strength < self.openness.low_below:
+                self._low_run.append(w)
+            else:
+                found += self._close_low_run()
+        return found + (self._close_low_run() if final else [])
+
+    def _close_low_run(self) -> list[Indicator]:
+        run, self._low_run = self._low_run, []
+        return [phone_low_sync(run, self.openness.low_below, self._words)] if run else []
 
     def _take(self, windows) -> list[Indicator]:
         found: list[Indicator] = []
@@ -254,25 +267,28 @@ class LipSyncAnalyzer(Analyzer):
                        limits=(self.openness.low_below,) if self.openness else ()))
 
 
-def phone_low_sync(w: EventWindow, low_below: float, words: Iterable[Word]) -> Indicator:
-    """low_sync from one transcript segment whose phones the mouth did not follow (openness.py)."""
-    st = w.strength
-    quoted = words_between(words, w.start, w.end)
+def phone_low_sync(run: list[EventWindow], low_below: float, words: Iterable[Word]) -> Indicator:
+    """low_sync from consecutive transcript segments whose phones the mouth did not follow (openness.py)."""
+    start, end = run[0].start, run[-1].end
+    phones = sum(w.strength.phones for w in run)
+    strength = sum(w.strength.strength * w.strength.phones for w in run) / phones
+    quoted = words_between(words, start, end)
     heard = quoted.split()
     said = " ".join(heard[:12]) + (" ..." if len(heard) > 12 else "")
-    reason = (f"From {w.start:.1f} s to {w.end:.1f} s the mouth does not open and close as the {st.phones} phones "
-              f"heard need (phone sync strength {st.strength:.2f}, under {low_below:.2f}; the voice of this "
+    reason = (f"From {start:.1f} s to {end:.1f} s the mouth does not open and close as the {phones} phones "
+              f"heard need (phone sync strength {strength:.2f}, under {low_below:.2f}; the voice of this "
               f"mouth reads 0.5-0.8): the voice may not come from this person"
               + (f" (\"{said}\")" if said else "") + ". Check by ear and eye.")
-    depth = clamp01((low_below - st.strength) / max(low_below, 0.05))
-    confidence = min(_PHONE_LOW_SYNC_MAX_CONFIDENCE, (0.4 + 0.5 * depth) * st.phones / (st.phones + 30))
-    evidence = Evidence(start=round(w.start, 3), end=round(w.end, 3), words=quoted,
-                        note=f"best lag {st.lag_s * 1000:+.0f} ms; lips closed for {w.agreeing} of "
-                             f"{w.bilabials} P/B/M")
-    return Indicator(check="low_sync", start=round(w.start, 3), end=round(w.end, 3),
+    depth = clamp01((low_below - strength) / max(low_below, 0.05))
+    confidence = min(_PHONE_LOW_SYNC_MAX_CONFIDENCE, (0.4 + 0.5 * depth) * phones / (phones + 30))
+    evidence = tuple(Evidence(start=round(w.start, 3), end=round(w.end, 3), words=words_between(words, w.start, w.end),
+                              note=f"phone sync strength {w.strength.strength:.2f} over {w.strength.phones} phones, "
+                                   f"best lag {w.strength.lag_s * 1000:+.0f} ms; lips closed for {w.agreeing} of "
+                                   f"{w.bilabials} P/B/M") for w in run[:8])
+    return Indicator(check="low_sync", start=round(start, 3), end=round(end, 3),
                      score=round(clamp01(0.5 + 0.5 * depth), 3), confidence=round(confidence, 3), reason=reason,
-                     evidence=(evidence,), measurements={"phone_sync_strength": st.strength,
-                                                         "phones": float(st.phones), "lag_ms": st.lag_s * 1000})
+                     evidence=evidence, measurements={"phone_sync_strength": round(strength, 3),
+                                                      "phones": float(phones), "segments": float(len(run))})
 
 
 def _agreement(run: list[SyncWindow]) -> float:

@@ -52,7 +52,7 @@ def run_batch_command(args: argparse.Namespace) -> int:
     from interview_guard.batch.inputs import collect_recordings
     from interview_guard.batch.runner import failure_line, run_batch
     from interview_guard.batch.worker import FileJob
-    from interview_guard.cli import _options_from_args
+    from interview_guard.cli_options import options_from_args
     from interview_guard.config import load_config
     from interview_guard.store import open_store
 
@@ -62,7 +62,7 @@ def run_batch_command(args: argparse.Namespace) -> int:
     config = load_config(args.data_dir)
     with open_store(config):  # migrate once here, not in every worker at the same time
         pass
-    options = _options_from_args(args)
+    options = options_from_args(args)
     # A worker with a GPU has time for the larger model (when installed); each result names the model used.
     options = replace(options, speech=replace(options.speech, gpu_model="whisper-base"))
     workers = args.workers or os.cpu_count() or 1

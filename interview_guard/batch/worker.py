@@ -17,7 +17,6 @@ from interview_guard.files import file_sha256
 from interview_guard.options import AnalysisOptions
 from interview_guard.outputs import evidence_frames
 from interview_guard.store import open_store
-from interview_guard.store.recorder import analyze_into_store
 
 
 @dataclass(frozen=True)
@@ -45,6 +44,8 @@ class FileResult:
 
 
 def analyze_file(job: FileJob) -> FileResult:
+    from interview_guard.pipeline import analyze_into_store  # the engine loads in the worker, not the parent
+
     started, path = time.monotonic(), Path(job.path)
     worker = f"{socket.gethostname()}:{os.getpid()}"
 

@@ -180,7 +180,7 @@ def run_verify(args: argparse.Namespace) -> int:
     from interview_guard.outputs import evidence_frames
     from interview_guard.store import open_store
     from interview_guard.store.identity import continuity_options, get_candidate
-    from interview_guard.store.recorder import analyze_into_store
+    from interview_guard.pipeline import analyze_into_store
 
     with open_store(load_config(args.data_dir)) as store:
         candidate = get_candidate(store, args.candidate)

@@ -11,10 +11,10 @@ import threading
 from collections.abc import Iterable
 from dataclasses import replace
 
-from interview_guard.analyzers.core import Indicator
 from interview_guard.follow_ups.core import (MARKS, STATES, FollowUp, FollowUpError, FollowUpsClosed,
                                              UnknownFollowUp)
 from interview_guard.follow_ups.templates import clock, propose_follow_ups
+from interview_guard.results import Indicator
 from interview_guard.speech.core import TranscriptSegment
 
 MAX_FOLLOW_UPS = 50

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from interview_guard.analyzers.core import Indicator
 from interview_guard.follow_ups.core import FollowUp, Quote, follow_up_id
+from interview_guard.results import Indicator
 
 MAX_PER_INDICATOR = 2
 _HEARD_CHARS = 200  # a long answer is quoted by its start

@@ -109,8 +109,9 @@ def correlation_at(expected: np.ndarray, mouth: np.ndarray, lag: int) -> float:
 
 def phone_strength(model: PhoneOpenness, track: MouthTrack, phones: Iterable[Phone],
                    offset_s: float | None = None) -> PhoneStrength | None:
-    """The best correlation within ±search_s of zero lag and of `offset_s` (the window's own estimate, so
-    a real but delayed voice still reads as this mouth's); None where the mouth or the phones are too few."""
+    """The best correlation within ±search_s of zero lag and, when given, around `offset_s` (a delay the
+    window's phone events and rhythm agree on, so a real but delayed voice still reads as this mouth's);
+    None where the mouth or the phones are too few."""
     mouth = zscore(track.gaps)
     expected, used = expected_mouth(model, phones, track.t0, len(mouth))
     reach = int(round(model.search_s * GRID_RATE))

@@ -22,7 +22,8 @@ from interview_guard.speech.core import TranscriptSegment
 JUDGED, RHYTHM_ONLY, NOT_ENGLISH, NOT_VISIBLE = "judged", "rhythm only", "not English", "mouth not visible"
 _GAPS_KEPT_S = 90.0
 _MAX_PENDING = 64
-_LAG_PENALTY = 0.05  # per second of lag: events rarely tie, so only a slight lean to small offsets
+_LAG_PENALTY = 0.05
+_AGREE_S = 0.08  # per second of lag: events rarely tie, so only a slight lean to small offsets
 
 
 @dataclass(frozen=True)
@@ -89,10 +90,23 @@ class PhoneSync:
         closed, bilabials = agreeing(events, estimate.offset_s)
         n_events = sum(p.label in BILABIALS or p.label in LABIODENTALS for p in segment.phones)
         confidence = (closed / bilabials) * bilabials / (bilabials + 3) if bilabials else 0.3 * (1 - share)
-        strength = phone_strength(self.openness, track, segment.phones, estimate.offset_s) if self.openness else None
+        strength = None
+        if self.openness:
+            far = estimate.offset_s if _agree(events.score, rhythm) else None
+            strength = phone_strength(self.openness, track, segment.phones, far)
         return EventWindow(segment.start, segment.end, JUDGED if share > 0 else RHYTHM_ONLY, estimate,
                            events=n_events, agreeing=closed, bilabials=bilabials, event_share=round(share, 3),
                            confidence=round(confidence, 3), strength=strength)
+
+
+def _agree(events: np.ndarray, rhythm: np.ndarray | None) -> bool:
+    """Whether the phone events alone and the loudness rhythm alone peak at the same lag (within 80 ms): a
+    delayed voice of this mouth does; another voice's chance peaks over ±1 s seldom coincide."""
+    if rhythm is None or np.all(np.isnan(events)) or np.all(np.isnan(rhythm)):
+        return False
+    a = estimate_av_offset(events, 100, _LAG_PENALTY)
+    b = estimate_av_offset(rhythm, 100, _LAG_PENALTY)
+    return a is not None and b is not None and abs(a.offset_s - b.offset_s) <= _AGREE_S
 
 
 def _rhythm(curves: list[tuple[float, float, np.ndarray]], start: float, end: float) -> np.ndarray | None:

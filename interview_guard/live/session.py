@@ -1,7 +1,7 @@
-"""One live session: live frames in, the same stages and analyzers as a recording, messages out.
+"""One live session: live frames in, the engine's events (the same engine as a recording's) out as messages.
 
-The network side only puts frames into a bounded LiveFeed (which drops video rather than lag);
-models, stages and analyzers run on their own threads, never on the event loop. Every message
+The network side only puts frames into a LiveSource (a bounded feed that drops video rather than lag);
+the engine's models, stages and analyzers run on their own threads, never on the event loop. Every message
 goes to the journal as it happens and to the listeners (the page's DataChannel, event streams),
 which must not block. `finish()` writes summary.json and report.html into the session folder.
 Findings that a question can settle propose follow-up questions; the interviewer's marks on them
@@ -16,28 +16,23 @@ import time
 from collections import deque
 from collections.abc import Callable
 from contextlib import ExitStack
-from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
-from interview_guard.analyzers.challenge import ChallengeAnalyzer
-from interview_guard.analyzers.core import Indicator
-from interview_guard.faces import FaceLandmarkerRunner
-from interview_guard.faces.second_look import SecondLook
+from interview_guard.engine import Engine
+from interview_guard.events import (Event, Finished, Finishing, FrameJudged, IndicatorFound, LanguageChanged,
+                                    SegmentsHeard, Started, StatusesNow, new_session_id)
 from interview_guard.follow_ups import FollowUp, FollowUpBook
-from interview_guard.live.feed import LiveConverter, LiveFeed, LiveFrame
+from interview_guard.live.feed import LiveConverter, LiveFrame
 from interview_guard.live.journal import (Journal, Message, follow_up_message, indicator_message, language_message,
                                           status_message, transcript_message)
+from interview_guard.live.source import LiveSource
 from interview_guard.live.thumbnails import ThumbnailRing
-from interview_guard.media.core import AudioChunk, MediaInfo
 from interview_guard.options import AnalysisOptions
-from interview_guard.pipeline import AnalysisRun, Stages, raise_first_error, start_stages
 from interview_guard.outputs import write_outputs
-from interview_guard.speech.transcriber import SpeechTranscriber
-from interview_guard.speech.worker import SpeechWorker
-from interview_guard.stages import END, Stopped, get
+from interview_guard.results import CheckStatus, Indicator
 from interview_guard.store import Store
-from interview_guard.store.recorder import SessionRecorder, new_session_id
+from interview_guard.store.recorder import SessionRecorder
 from interview_guard.summary import SessionSummary
 
 logger = logging.getLogger(__name__)
@@ -59,16 +54,12 @@ class LiveSession:
         self.recorder: SessionRecorder | None = None
         self.options, self.folder, self.source, self.candidate = options, folder, source, candidate
         self.created = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        self.feed = LiveFeed()
         self.thumbs = ThumbnailRing(folder / "evidence", url_prefix=f"/sessions/{self.id}/evidence/")
-        self.converter = LiveConverter(options, on_frame=self.thumbs.add)
+        self.media = LiveSource(options, self.id, source, on_frame=self.thumbs.add)
         self.journal = Journal(folder / "journal.jsonl")
         self.state = "created"  # then the latest state message: loading, running, finishing, ended, failed
         self.summary: SessionSummary | None = None
         self.error: str = ""
-        self.sync = "rtcp"  # or "arrival" when a track had no sender report
-        self.packets_skipped = 0  # damaged packets the source skipped (a recording played live)
-        self.source_problems: list[str] = []  # why a source stopped early, for the summary
         self._listeners: list[Listener] = []
         self._history: deque[Message] = deque(maxlen=_HISTORY)
         self._lock = threading.Lock()
@@ -77,8 +68,9 @@ class LiveSession:
         self._statuses: dict[str, Message] = {}
         self._challenge_asked = threading.Event()
         self.follow_ups = FollowUpBook()
-        self._transcriber: SpeechTranscriber | None = None
-        self._language_status = ""  # the spoken-language state last published
+        self._engine: Engine | None = None
+        self._running_since = 0.0  # time.monotonic() when the analysis began
+        self._last_frame: FrameJudged | None = None
 
     # ------------------------------------------------------------ control (any thread)
 
@@ -88,11 +80,11 @@ class LiveSession:
         self._thread.start()
 
     def put(self, item: LiveFrame) -> None:
-        self.feed.put(item)
+        self.media.put(item)
 
     def finish(self, timeout: float | None = None) -> SessionSummary | None:
         """No more media: finish the analysis and write the files (blocks; call off the event loop)."""
-        self.feed.close()
+        self.media.close()
         return self.wait(timeout)
 
     def wait(self, timeout: float | None = None) -> SessionSummary | None:
@@ -105,9 +97,13 @@ class LiveSession:
         return self._done.is_set()
 
     @property
+    def converter(self) -> LiveConverter:
+        return self.media.converter
+
+    @property
     def now(self) -> float:
         """Session seconds of the newest media taken in."""
-        return self.converter.last_time
+        return self.media.last_time
 
     def mark_follow_up(self, follow_up_id: str, state: str) -> FollowUp:
         """The interviewer asked a proposed question (or heard its answer) now. Raises FollowUpError
@@ -144,29 +140,10 @@ class LiveSession:
                         self.store, self.id, "live", self.source, profile_path=self.options.profile,
                         folder=self.folder, candidate_id=self.options.continuity.candidate_id,
                         consent_by=self.options.continuity.consent_by)
-                transcriber = SpeechTranscriber(self.options.speech) if self.options.speech.enabled else None
-                self._transcriber = transcriber
-                runner = stack.enter_context(FaceLandmarkerRunner(self.options.faces))
-                faces = self.options.faces
-                second = stack.enter_context(SecondLook(faces)) if faces.second_look else None
-                speech = stack.enter_context(SpeechWorker(transcriber)) if transcriber else None
-                run = AnalysisRun(self.options, self._on_indicator, follow_ups=self.follow_ups)
-                self._publish({"type": "state", "state": "running", "session": self.id})
-                source = self.converter.convert(self.feed.items())
-                stages = start_stages(source, runner, speech, self.options, second)
-                try:
-                    self._consume(stages, run, speech)
-                finally:
-                    stages.stop.set()
-                    for s in stages.threads:
-                        s.join()
-                raise_first_error(stages)
-                self._publish({"type": "state", "state": "finishing", "session": self.id})
-                if speech:
-                    self._segments(run, speech.finish())
-                run.finish(self.converter.last_time + 1.0 / self.options.media.analysis_fps)
-                self.summary = self._summary(run, transcriber)
-                self._write_outputs(self.summary)
+                self._engine = stack.enter_context(Engine(self.options))
+                for event in self._engine.run(self.media, session_id=self.id, created=self.created,
+                                              follow_ups=self.follow_ups, status_every_s=_STATUS_EVERY_S):
+                    self._on_event(event)
         except Exception as e:  # reported to the page and the journal, never lost silently
             logger.exception("live session %s failed", self.id)
             self.error = str(e) or type(e).__name__
@@ -174,86 +151,74 @@ class LiveSession:
                 self.recorder.fail(self.error)
             self._publish({"type": "state", "state": "failed", "session": self.id, "error": self.error})
         finally:
-            self.feed.close()
+            self.media.close()
             self.follow_ups.close()  # a failed session writes no summary for a mark to reach
             self._done.set()
 
-    def _consume(self, stages: Stages, run: AnalysisRun, speech: SpeechWorker | None) -> None:
-        next_status, frames, started = time.monotonic(), 0, time.monotonic()
-        while True:
-            try:
-                item = get(stages.output, stages.stop)
-            except Stopped:
-                return
-            if item is END:
-                return
-            if isinstance(item, AudioChunk):
-                run.on_audio(item)
-                continue
-            if self._challenge_asked.is_set():
-                self._start_challenge(run, item.t)
-            run.on_faces(item)
-            frames += item.analysed
-            if speech:
-                self._segments(run, speech.take_segments())
-            now = time.monotonic()
-            if now >= next_status:
-                self._tiles(run, item.t)
-                arrived = self.converter.arrivals.get(item.frame_index)
-                self._publish_stats(item.t, frames / max(1e-3, now - started), now - arrived if arrived else None)
-                next_status = now + _STATUS_EVERY_S
+    def _on_event(self, event: Event) -> None:
+        """The engine's events as messages; the store's recorder keeps the findings and words as they come."""
+        if self.recorder:
+            self.recorder.on_event(event)
+        if isinstance(event, FrameJudged):
+            self._on_frame(event)
+        elif isinstance(event, IndicatorFound):
+            self._on_indicator(event.indicator)
+        elif isinstance(event, SegmentsHeard):
+            for seg in event.segments:
+                self._publish(transcript_message(seg))
+        elif isinstance(event, LanguageChanged):
+            self._publish(language_message(event.language, event.t))
+        elif isinstance(event, StatusesNow):
+            self._tiles(event.statuses)
+            self._publish_stats(event.t)
+        elif isinstance(event, Started):
+            self._running_since = time.monotonic()
+            self._publish({"type": "state", "state": "running", "session": self.id})
+        elif isinstance(event, Finishing):
+            self._publish({"type": "state", "state": "finishing", "session": self.id})
+        elif isinstance(event, Finished):
+            self.summary = event.summary
+            self._write_outputs(event.summary)
 
-    def _start_challenge(self, run: AnalysisRun, now: float) -> None:
+    def _on_frame(self, event: FrameJudged) -> None:
+        self._last_frame = event
+        if self._challenge_asked.is_set():
+            self._start_challenge(event.t)
+
+    def _start_challenge(self, now: float) -> None:
+        """Opens at the frame just judged: the next one is the first the window sees."""
         self._challenge_asked.clear()
-        challenges = [a for a in run.analyzers if isinstance(a, ChallengeAnalyzer)]
-        if not challenges:
+        end = now + self.options.liveness.challenge_s
+        assert self._engine is not None
+        if not self._engine.schedule_challenge(now, end):
             self._publish({"type": "challenge", "t": round(now, 3),
                            "error": "the liveness checks are off (--no-liveness), so a challenge cannot be judged"})
             return
-        end = now + self.options.liveness.challenge_s
-        for analyzer in challenges:
-            analyzer.schedule(now, end)
         self._publish({"type": "challenge", "t": round(now, 3), "start": round(now, 3), "end": round(end, 3),
                        "prompts": list(CHALLENGE_PROMPTS)})
-
-    def _segments(self, run: AnalysisRun, segments) -> None:
-        self._publish_language(segments[0].start if segments else self.now)
-        for seg in segments:
-            self._publish(transcript_message(seg))
-        run.on_segments(segments)
-        if self.recorder and segments:
-            self.recorder.segments(segments)
-
-    def _publish_language(self, t: float) -> None:
-        """The spoken-language state, when it has changed (the speech thread replaces it before it hands over
-        the segments it judged, so it is never older than they are)."""
-        language = self._transcriber.language if self._transcriber else None
-        if language is not None and language.status != self._language_status:
-            self._language_status = language.status
-            self._publish(language_message(language, t))
 
     def _on_indicator(self, ind: Indicator) -> None:
         urls = self.thumbs.save([i for e in ind.evidence for i in e.frame_indices])
         self._publish(indicator_message(ind, urls))
-        if self.recorder:
-            self.recorder.indicator(ind)
         for f in self.follow_ups.add(ind):
             self._publish_follow_up(f)
 
-    def _tiles(self, run: AnalysisRun, now: float) -> None:
-        for analyzer in run.analyzers:
-            for status in analyzer.status(now):
-                message = status_message(status)
-                previous = self._statuses.get(status.check)
-                self._statuses[status.check] = message
-                if previous is None or (previous["level"], previous["reason"]) != (message["level"], message["reason"]):
-                    self._send(message)  # tiles are not journalled: findings are
+    def _tiles(self, statuses: tuple[CheckStatus, ...]) -> None:
+        for status in statuses:
+            message = status_message(status)
+            previous = self._statuses.get(status.check)
+            self._statuses[status.check] = message
+            if previous is None or (previous["level"], previous["reason"]) != (message["level"], message["reason"]):
+                self._send(message)  # tiles are not journalled: findings are
 
-    def _publish_stats(self, t: float, fps: float, lag: float | None) -> None:
-        feed = self.feed
-        self._send({"type": "stats", "t": round(t, 2), "fps": round(fps, 1),
+    def _publish_stats(self, t: float) -> None:
+        feed, now, frame = self.media.feed, time.monotonic(), self._last_frame
+        frames = frame.frames_analysed if frame else 0
+        arrived = self.media.arrived(frame.frame_index) if frame else None
+        lag = None if arrived is None else now - arrived
+        self._send({"type": "stats", "t": round(t, 2), "fps": round(frames / max(1e-3, now - self._running_since), 1),
                     "lag_s": None if lag is None else round(lag, 2), "video_dropped": feed.video_dropped,
-                    "video_in": feed.video_in, "audio_dropped": feed.audio_dropped, "sync": self.sync})
+                    "video_in": feed.video_in, "audio_dropped": feed.audio_dropped, "sync": self.media.sync})
 
     def _write_outputs(self, summary: SessionSummary) -> None:
         frames = self.thumbs.jpegs_at([t for ind in summary.indicators for e in ind.evidence for t in e.frame_times])
@@ -265,26 +230,6 @@ class LiveSession:
                        "indicators": len(summary.indicators),
                        "report": f"/sessions/{self.id}/report.html", "summary": f"/sessions/{self.id}/summary.json"})
         self._publish({"type": "state", "state": "ended", "session": self.id})
-
-    def _summary(self, run: AnalysisRun, transcriber: SpeechTranscriber | None) -> SessionSummary:
-        summary = run.summary(self._stats(), transcriber, {})
-        warnings = list(summary.warnings)
-        if self.feed.video_dropped:
-            warnings.append(f"{self.feed.video_dropped} of {self.feed.video_in} video frames were dropped to keep "
-                            f"up in real time: checks saw fewer frames than a recording would give them")
-        if self.feed.audio_dropped:
-            warnings.append(f"{self.feed.audio_dropped} audio frames were dropped (the analysis stalled)")
-        warnings += self.source_problems
-        if self.sync != "rtcp":
-            warnings.append("audio and video were timed by arrival (no RTCP sender report): lip-sync offsets "
-                            "include network jitter")
-        return replace(summary, session_id=self.id, created=self.created, warnings=tuple(warnings))
-
-    def _stats(self) -> "_LiveStats":
-        c = self.converter
-        info = MediaInfo(path=Path(f"live-{self.id}"), format=self.source, duration=round(c.last_time, 3),
-                         origin=0.0, has_video=c.frames_decoded > 0, has_audio=bool(c.audio_tracks))
-        return _LiveStats(info, c.frames_analysed, self.packets_skipped)
 
     # ------------------------------------------------------------ messages
 
@@ -312,13 +257,6 @@ class LiveSession:
                 listener(message)
             except Exception:  # a closed page must not stop the analysis
                 logger.debug("listener failed", exc_info=True)
-
-
-class _LiveStats:
-    """What a summary reads from a reader, for a live source."""
-
-    def __init__(self, info: MediaInfo, frames_analysed: int, packets_skipped: int) -> None:
-        self.info, self.frames_analysed, self.packets_skipped = info, frames_analysed, packets_skipped
 
 
 def new_session_folder(data_dir: Path) -> Path:

@@ -1,5 +1,6 @@
 """Where live media comes from: WebRTC tracks from the page, a recording played in real time, or a
-local device. All of them hand LiveFrames (decoded frame + session time) to a LiveSession."""
+local device. All of them hand LiveFrames (decoded frame + session time) to a LiveSession's LiveSource
+(source.py), and tell it what happened to the media on its way; the engine reads it like a recording."""
 
 from __future__ import annotations
 
@@ -16,8 +17,7 @@ from interview_guard.errors import MediaError
 from interview_guard.live.clock import SenderReports, SessionClock
 from interview_guard.live.feed import LiveFrame
 from interview_guard.live.session import LiveSession
-from interview_guard.media.convert import decode_packet
-from interview_guard.media.reader import looks_truncated, open_recording
+from interview_guard.media.reader import RecordingReader, looks_truncated, open_recording
 from interview_guard.options import AnalysisOptions
 
 logger = logging.getLogger(__name__)
@@ -46,25 +46,30 @@ async def pump_track(track: MediaStreamTrack, session: LiveSession, clock: Sessi
             frame, arrived = held.popleft()
             session.put(LiveFrame(frame, t, track=0 if is_video else track_no, arrived=arrived))
         if clock.fallback_tracks:
-            session.sync = "arrival"
+            session.media.timed_by_arrival()
     logger.info("track %s ended", name)
 
 
 class RecordingPlayer:
     """Plays a recording into a session at its own pace (a demo or test stand-in for a call).
 
-    Frames keep the recording's clock, start times included (an audio track that starts late
-    stays late), like `analyze` reads them.
+    The file is decoded by the RecordingReader that `analyze` uses (its streams, the interviewer's track,
+    damaged packets skipped), but its frames go out whole at their own time, as a call's would, and the
+    session's LiveSource picks, scales and drops them. Frames keep the recording's clock, start times included
+    (an audio track that starts late stays late). A file that stops early is analysed as far as it goes.
     """
 
     def __init__(self, path: Path, options: AnalysisOptions, speed: float = 1.0) -> None:
-        with open_recording(path, options.media, need_audio=options.needs_audio) as reader:
+        with self._open(path, options) as reader:
             self.info = reader.info  # probes and validates: bad files fail here, before any session exists
-            interviewer = reader.interviewer_stream.index if reader.interviewer_stream is not None else None
         self.path, self.speed = path, speed
-        self._interviewer = interviewer
+        self._t = 0.0  # the time of the frame last played
         self.session: LiveSession | None = None
         self._thread = threading.Thread(target=self._play, name="player", daemon=True)
+
+    @staticmethod
+    def _open(path: Path, options: AnalysisOptions) -> RecordingReader:
+        return open_recording(path, options.media, need_audio=options.needs_audio, use_audio=options.reads_audio)
 
     def start(self, session: LiveSession) -> "RecordingPlayer":
         self.session = session
@@ -74,40 +79,38 @@ class RecordingPlayer:
     def _play(self) -> None:
         session = self.session
         assert session is not None
-        t = 0.0
         try:
-            with av.open(str(self.path)) as container:
-                streams = [container.streams.video[0]]
-                if self.info.has_audio and session.options.reads_audio:
-                    streams.append(container.streams.audio[0])
-                    if self._interviewer is not None:
-                        streams.append(container.streams[self._interviewer])
-                started = time.monotonic()
-                for packet in container.demux(*streams):
-                    frames = decode_packet(packet)
-                    if frames is None:
-                        session.packets_skipped += 1
-                        continue
-                    for frame in frames:
-                        if session.ended:  # stopped from the page or the agent shut down
-                            return
-                        if frame.time is None:
-                            continue
-                        t = frame.time - self.info.origin
-                        wait = started + t / self.speed - time.monotonic()
-                        if wait > 0:
-                            time.sleep(wait)
-                        track = 1 if packet.stream.index == self._interviewer else 0
-                        session.put(LiveFrame(frame, t, track=track))
-            if looks_truncated(self.info, t):
-                session.source_problems.append(f"{self.path.name}: ends at {t:.1f} s but declares "
-                                               f"{self.info.duration:.1f} s; the file looks truncated")
+            with self._open(self.path, session.options) as reader:
+                try:
+                    t = self._pace(reader, session)
+                finally:
+                    session.media.skipped_packets(reader.packets_skipped)
+            if t is not None and looks_truncated(self.info, t):
+                session.media.stopped_early(f"{self.path.name}: ends at {t:.1f} s but declares "
+                                            f"{self.info.duration:.1f} s; the file looks truncated")
         except av.error.FFmpegError as e:
             # The part played so far is analysed; the summary says where and why it stopped.
-            session.source_problems.append(f"{self.path.name}: cannot be decoded past {t:.1f} s "
-                                           f"({e.strerror or e}); the session covers the part before")
+            session.media.stopped_early(f"{self.path.name}: cannot be decoded past {self._t:.1f} s "
+                                        f"({e.strerror or e}); the session covers the part before")
+        except MediaError as e:  # it could be read when the player was made, but not now
+            session.media.stopped_early(str(e))
         finally:
-            session.feed.close()
+            session.media.close()
+
+    def _pace(self, reader: RecordingReader, session: LiveSession) -> float | None:
+        """Puts each frame in at its time; the last time played, or None when the session ended first."""
+        self._t, started = 0.0, time.monotonic()
+        for track, frame in reader.decoded():
+            if session.ended:  # stopped from the page or the agent shut down
+                return None
+            if frame.time is None:
+                continue
+            self._t = frame.time - self.info.origin
+            wait = started + self._t / self.speed - time.monotonic()
+            if wait > 0:
+                time.sleep(wait)
+            session.put(LiveFrame(frame, self._t, track=track))
+        return self._t
 
 
 def open_device(spec: str):  # -> MediaPlayer
@@ -131,5 +134,5 @@ async def pump_device(player, session: LiveSession) -> None:
     if player.video is None:
         raise MediaError("the device gives no video")
     await pump_track(player.video, session, clock, 0, None)
-    session.feed.close()
+    session.media.close()
 

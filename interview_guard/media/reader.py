@@ -37,7 +37,10 @@ def open_recording(path: str | Path, options: MediaOptions | None = None,
 
 
 class RecordingReader:
-    """Decodes one recording; use as a context manager, iterate with `frames_and_audio()`."""
+    """Decodes one recording; use as a context manager, iterate with `frames_and_audio()`.
+    A source for the engine (engine/source.py): it reads as fast as the stages take the frames."""
+
+    realtime = False
 
     def __init__(self, path: Path, options: MediaOptions, need_audio: bool = True,
                  full_rate_fps: float = 0.0, use_audio: bool = False) -> None:
@@ -70,6 +73,11 @@ class RecordingReader:
             self._container.close()
             self._container = None
 
+    def problems(self) -> list[str]:
+        """Nothing to add to the summary's warnings: a recording that cannot be read whole raises a MediaError
+        (damaged packets skipped are counted in packets_skipped)."""
+        return []
+
     def _interviewer_stream(self) -> "av.audio.stream.AudioStream | None":
         """The interviewer's microphone track: MediaOptions.interviewer_track, or with "auto" the second
         audio track of a recording that has exactly two."""
@@ -85,35 +93,49 @@ class RecordingReader:
 
     def frames_and_audio(self) -> Iterator[VideoFrame | AudioChunk]:
         """Frames at the analysis rate and 100 ms audio chunks, in container order."""
-        if self._container is None:
-            raise MediaError(f"{self.path}: reader already closed")
-        vstream = self._container.streams.video[0]
-        vstream.thread_type = "AUTO"
-        streams = [vstream]
-        audio = None
-        assemblers: dict[int, AudioAssembler] = {}
+        self._open_container().streams.video[0].thread_type = "AUTO"
+        assemblers: dict[int, AudioAssembler] = {}  # by track
         if self._use_audio:
-            streams.append(self._container.streams.audio[0])
-            audio = assemblers[streams[-1].index] = AudioAssembler(self.info.origin)
+            assemblers[0] = AudioAssembler(self.info.origin)
             if self.interviewer_stream is not None:
-                streams.append(self.interviewer_stream)
-                assemblers[self.interviewer_stream.index] = AudioAssembler(self.info.origin, track=1)
+                assemblers[1] = AudioAssembler(self.info.origin, track=1)
         picker = FramePicker(self.options.analysis_fps)
         full_rate = full_rate_picker(self.full_rate_fps, self.info.fps)
         try:
-            for packet in self._container.demux(*streams):
-                for frame in self._decode(packet):
-                    if isinstance(frame, av.AudioFrame):
-                        yield from assemblers[packet.stream.index].add(frame)
-                    else:
-                        selected = self._on_video_frame(frame, picker, full_rate)
-                        if selected is not None:
-                            yield selected
+            for track, frame in self.decoded():
+                if isinstance(frame, av.AudioFrame):
+                    yield from assemblers[track].add(frame)
+                else:
+                    selected = self._on_video_frame(frame, picker, full_rate)
+                    if selected is not None:
+                        yield selected
         except av.error.FFmpegError as e:
             raise MediaError(f"{self.path}: cannot be decoded past {self.last_time:.1f} s ({e.strerror or e})") from e
         for assembler in assemblers.values():
             yield from assembler.flush()
-        self._check_complete(audio.emitted / AUDIO_RATE if audio is not None else 0.0)
+        self._check_complete(assemblers[0].emitted / AUDIO_RATE if 0 in assemblers else 0.0)
+
+    def decoded(self) -> Iterator[tuple[int, av.VideoFrame | av.AudioFrame]]:
+        """Every decoded frame of the streams read (the video, the call's audio, the interviewer's microphone),
+        in container order, with its track (1: the interviewer's microphone, else 0). Damaged packets are
+        skipped and counted in packets_skipped; raises av.error.FFmpegError where decoding cannot go on.
+        A recording played live (live/sources.py) reads this and keeps the frames as they are."""
+        container = self._open_container()
+        streams = [container.streams.video[0]]
+        if self._use_audio:
+            streams.append(container.streams.audio[0])
+            if self.interviewer_stream is not None:
+                streams.append(self.interviewer_stream)
+        interviewer = self.interviewer_stream.index if self.interviewer_stream is not None else None
+        for packet in container.demux(*streams):
+            track = 1 if packet.stream.index == interviewer else 0
+            for frame in self._decode(packet):
+                yield track, frame
+
+    def _open_container(self) -> av.container.InputContainer:
+        if self._container is None:
+            raise MediaError(f"{self.path}: reader already closed")
+        return self._container
 
     def _decode(self, packet: av.Packet) -> list:
         frames = decode_packet(packet)

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from interview_guard.analyzers.core import Indicator, Series
 from interview_guard.report.scales import check_of
+from interview_guard.results import Indicator, Series
 from interview_guard.summary import SessionSummary
 
 NEEDS_FACE = frozenset({

@@ -61,7 +61,7 @@ def _header(summary: SessionSummary, d: dict[str, Any]) -> str:
             f"{src['width']}×{src['height']} · analysed {escape(d['created'])} · session {d['session_id'][:8]}</div>"
             f"<p><span class=risk id=risk-level style='background:{_RISK_COLOUR[risk.level]}'>"
             f"{risk.level.upper()}</span> <span class=muted>risk score {risk.score:.2f} "
-            f"(fusion rule in the README)</span></p><ul id=top-reasons>{reasons}</ul>")
+            f"(fusion rule: docs/how-it-works.md)</span></p><ul id=top-reasons>{reasons}</ul>")
 
 
 def _continuity(c: dict[str, Any]) -> str:

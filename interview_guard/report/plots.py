@@ -10,9 +10,9 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from interview_guard.analyzers.core import Series
 from interview_guard.report.checks import NOTHING_FLAGGED, not_judged_reason
 from interview_guard.report.scales import NO_THRESHOLD, check_of, thresholds, y_range
+from interview_guard.results import Series
 from interview_guard.summary import SessionSummary
 
 _W, _H, _LEFT, _BOTTOM, _PAD = 900, 140, 48, 18, 6

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from interview_guard.analyzers.core import Series
+from interview_guard.results import Series
 
 Threshold = tuple[float, str]  # the value and what crossing it means, as drawn beside the line
 

@@ -30,7 +30,7 @@ def add_sessions_parser(sub: argparse._SubParsersAction) -> None:
     sh = s.add_parser("show", help="one session: its risk, indicators with reasons, decisions")
     sh.add_argument("id")
     sh.add_argument("--json", action="store_true")
-    ex = s.add_parser("export", help="a session's summary JSON (schema in the README), with its review")
+    ex = s.add_parser("export", help="a session's summary JSON (schema in docs/how-it-works.md), with its review")
     ex.add_argument("id")
     ex.add_argument("--out", type=Path, default=None, help="write to this file instead of stdout")
     pu = s.add_parser("purge", help="delete sessions with their rows and files",

@@ -22,6 +22,7 @@ from interview_guard.candidates.template import ROUND_STATUSES, IdentityTemplate
 from interview_guard.errors import UserError
 from interview_guard.options import AnalysisOptions, ContinuityOptions
 from interview_guard.store.db import CandidateNotFound
+from interview_guard.store.profiles import candidate_id_of
 from interview_guard.store.records import PurgeResult
 from interview_guard.store.store import Store, as_utc, candidate_key, utc_now
 from interview_guard.store.tables import AuditRow, CandidateRow, IdentityTemplateRow, SessionRow
@@ -105,8 +106,6 @@ def continuity_options(store: Store, candidate_id: str, consent_by: str = "",
 def with_continuity(store: Store, options: AnalysisOptions, candidate_ref: str = "",
                     consent_by: str = "") -> AnalysisOptions:
     """The options with this session's candidate (candidate_ref, else the profile's) and their rounds."""
-    from interview_guard.store.recorder import candidate_id_of
-
     candidate_id = get_candidate(store, candidate_ref).id if candidate_ref else \
         candidate_id_of(options.profile) if options.profile else ""
     return replace(options, continuity=continuity_options(store, candidate_id, consent_by, base=options.continuity))

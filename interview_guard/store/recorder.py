@@ -10,19 +10,17 @@ the two leaves files no row names; `Store.mark_abandoned()` removes them
 
 from __future__ import annotations
 
-import json
 import logging
 import shutil
-import uuid
 from dataclasses import asdict, replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from interview_guard.analyzers.core import Indicator
-from interview_guard.files import file_sha256
-from interview_guard.options import AnalysisOptions
+from interview_guard.events import Event, IndicatorFound, SegmentsHeard
 from interview_guard.speech.core import TranscriptSegment
+from interview_guard.store.profiles import candidate_from_profile
 from interview_guard.store.store import Store, remove_completion_files, utc_now
 from interview_guard.summary import SessionSummary, indicator_dict
 
@@ -48,6 +46,14 @@ class SessionRecorder:
                             candidate=candidate_from_profile(profile_path), folder=folder, content_hash=content_hash,
                             candidate_id=candidate_id, consent_by=consent_by)
         return cls(store, session_id, folder)
+
+    def on_event(self, event: Event) -> None:
+        """A subscriber of the engine's run (events.py): findings and words are kept as they arrive; the
+        summary is kept by `complete()`, once the caller has the evidence pictures."""
+        if isinstance(event, IndicatorFound):
+            self.indicator(event.indicator)
+        elif isinstance(event, SegmentsHeard):
+            self.segments(list(event.segments))
 
     def indicator(self, indicator: Indicator) -> None:
         self.store.add_indicator(self.session_id, provisional_indicator_dict(indicator))
@@ -139,61 +145,3 @@ def provisional_indicator_dict(indicator: Indicator) -> dict:
 
 
 FRAMES_AT_COMPLETION = "frames are kept when the analysis completes"
-
-
-def new_session_id() -> str:
-    """<UTC time>-<random>: sorts by time, unique across machines writing one store."""
-    return f"{utc_now().strftime('%Y%m%dT%H%M%SZ')}-{uuid.uuid4().hex[:8]}"
-
-
-def analyze_into_store(store: Store, path: Path, options: AnalysisOptions, progress: bool = True,
-                       content_hash: str = "", full_analysis: bool = True) -> tuple[SessionSummary, SessionRecorder]:
-    """analyze_recording, its session written to the store as it goes. A recording that cannot be opened
-    leaves nothing behind; one that fails later is kept as failed (interrupted: incomplete).
-    full_analysis=False (verify: identity only) keeps no content hash, so analyze-batch still analyses the file."""
-    from interview_guard.pipeline import analyze_recording
-
-    session_id = new_session_id()
-    recorder: SessionRecorder | None = None
-
-    def begin(_info) -> None:
-        nonlocal recorder
-        # Hashed once the file opened as media: analyze-batch skips a recording `analyze` already stored.
-        recorder = SessionRecorder.begin(store, session_id, "recording", path.name, str(path.resolve()),
-                                         options.profile, content_hash=content_hash or (file_sha256(path) if full_analysis else ""),
-                                         candidate_id=options.continuity.candidate_id,
-                                         consent_by=options.continuity.consent_by)
-
-    try:
-        summary = analyze_recording(path, options, progress=progress, on_start=begin,
-                                    on_indicator=lambda i: recorder.indicator(i),
-                                    on_segments=lambda s: recorder.segments(s))
-    except KeyboardInterrupt:
-        if recorder:
-            recorder.fail("interrupted (Ctrl-C) before the end; what was found until then is kept", interrupted=True)
-        raise
-    except Exception as e:
-        if recorder:
-            recorder.fail(str(e) or type(e).__name__)
-        raise
-    assert recorder is not None
-    return replace(summary, session_id=session_id), recorder
-
-
-def candidate_id_of(profile_path: str) -> str:
-    """The store's id for the candidate a profile names ("" without a profile, or one naming nobody)."""
-    from interview_guard.store.store import candidate_key
-
-    candidate = candidate_from_profile(profile_path)
-    return candidate_key(candidate["name"], candidate["email"]) if candidate else ""
-
-
-def candidate_from_profile(profile_path: str) -> dict[str, str] | None:
-    """Name, e-mail and the parsed profile, to link sessions of one candidate; None without a profile."""
-    if not profile_path:
-        return None
-    from interview_guard.profile.load import load_profile
-
-    profile = load_profile(profile_path)
-    return {"name": profile.name, "email": profile.email,
-            "profile_json": json.dumps(asdict(profile), default=str, ensure_ascii=False)}

@@ -122,19 +122,28 @@ def test_lip_sync_is_off_without_audio():
     assert LipSyncAnalyzer.runs_with(AnalysisOptions(speech=SpeechOptions(enabled=False)))
 
 
-def test_a_segment_whose_mouth_does_not_follow_its_phones_is_low_sync():
+def test_segments_whose_mouth_does_not_follow_their_phones_are_one_low_sync():
     from interview_guard.lipsync.openness import PhoneStrength
     from interview_guard.lipsync.phone_sync import JUDGED, EventWindow
 
     analyzer = LipSyncAnalyzer(AnalysisOptions())
-    low = analyzer.openness.low_below
-    weak = EventWindow(2.0, 6.5, JUDGED, strength=PhoneStrength(round(low - 0.2, 3), 0.04, 40))
-    strong = EventWindow(7.0, 11.0, JUDGED, strength=PhoneStrength(0.7, 0.02, 40))
-    thin = EventWindow(12.0, 13.0, JUDGED, strength=PhoneStrength(0.0, 0.0, analyzer.openness.min_phones - 1))
-    found = analyzer._take_events([weak, strong, thin])
+    low, enough = analyzer.openness.low_below, analyzer.openness.min_phones
+
+    def window(start, end, strength, phones=40):
+        return EventWindow(start, end, JUDGED, strength=PhoneStrength(round(strength, 3), 0.04, phones))
+
+    weak1, weak2 = window(2.0, 4.5, low - 0.2), window(4.6, 6.5, low - 0.1, 20)
+    strong = window(7.0, 11.0, 0.7)
+    thin = window(11.5, 12.0, 0.0, enough - 1)  # too few phones: neither low nor a break
+    late = window(20.0, 24.0, low - 0.3)
+    assert analyzer._take_events([weak1, weak2]) == []  # the run is still open
+    found = analyzer._take_events([strong, thin, late])
     assert [(i.check, i.start, i.end) for i in found] == [("low_sync", 2.0, 6.5)]
-    assert found[0].measurements["phone_sync_strength"] == weak.strength.strength
+    mean = (weak1.strength.strength * 40 + weak2.strength.strength * 20) / 60
+    assert found[0].measurements["phone_sync_strength"] == round(mean, 3)
+    assert found[0].measurements["segments"] == 2 and len(found[0].evidence) == 2
     assert 0 < found[0].confidence <= 0.6 and "phone sync strength" in found[0].reason
-    assert len(analyzer.event_windows) == 3  # every window is kept for the report's series
+    assert [(i.start, i.end) for i in analyzer._take_events([], final=True)] == [(20.0, 24.0)]
+    assert len(analyzer.event_windows) == 5  # every window is kept for the report's series
     off = LipSyncAnalyzer(replace(AnalysisOptions(), lip_sync=LipSyncOptions(phone_strength=False)))
-    assert off.openness is None and off._take_events([weak]) == []
+    assert off.openness is None and off._take_events([weak1], final=True) == []

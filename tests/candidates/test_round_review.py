@@ -21,7 +21,8 @@ from interview_guard.candidates.template import IdentityTemplate
 from interview_guard.cli import main
 from interview_guard.config import load_config
 from interview_guard.store import open_store
-from interview_guard.store.recorder import SessionRecorder, new_session_id
+from interview_guard.events import new_session_id
+from interview_guard.store.recorder import SessionRecorder
 from interview_guard.store.store import candidate_key
 from tests.candidates.test_templates import person, template
 from tests.store.sessions import summary
@@ -59,7 +60,7 @@ def media(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         report = continuity_report(c.candidate_id, TEMPLATES[path.name], c)
         return replace(summary(sid, path.name), candidate_continuity=report), recorder
 
-    monkeypatch.setattr("interview_guard.store.recorder.analyze_into_store", analyze_into_store)
+    monkeypatch.setattr("interview_guard.pipeline.analyze_into_store", analyze_into_store)
     return tmp_path
 
 

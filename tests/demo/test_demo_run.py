@@ -76,11 +76,11 @@ def test_live_source_on_a_bundled_clip_keeps_a_live_session(tmp_path: Path) -> N
     assert summary["indicators"] == [] and summary["source"]["duration"] > 2.5
 
 
-def test_the_readme_lists_every_settings_group_the_summary_writes(demo_out) -> None:
+def test_the_schema_lists_every_settings_group_the_summary_writes(demo_out) -> None:
     out, _ = demo_out
     settings = json.loads((out / "real" / "summary.json").read_text())["settings"]
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
-    (row,) = [line for line in readme.splitlines() if line.startswith("| `settings` |")]
+    schema = (Path(__file__).resolve().parents[2] / "docs" / "how-it-works.md").read_text()
+    (row,) = [line for line in schema.splitlines() if line.startswith("| `settings` |")]
     documented = re.findall(r"`(\w+)`", row.split("|")[2])
-    assert documented == list(settings), "README's settings row and summary.json's settings differ"
+    assert documented == list(settings), "docs/how-it-works.md's settings row and summary.json's settings differ"
     assert settings["identity"]["match_threshold"] == 0.6

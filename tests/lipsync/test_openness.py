@@ -73,3 +73,16 @@ def test_the_bundled_model_closes_the_lips_for_bilabials_and_opens_them_for_open
     m = load_phone_openness()
     assert max(m.opening[k] for k in ("P", "B", "M")) < -0.4 < 0.3 < m.opening["AA"]
     assert 0.0 < m.low_below < 0.6 and m.min_phones >= 5
+
+
+def test_a_far_lag_counts_only_where_phone_events_and_rhythm_agree_on_it():
+    from interview_guard.lipsync.phone_sync import _agree
+
+    lags = np.arange(-100, 101)
+
+    def peak_at(k):
+        return np.exp(-0.5 * ((lags - k) / 5.0) ** 2)
+
+    assert _agree(peak_at(80), peak_at(83))  # both at about +0.8 s: a delayed voice of this mouth
+    assert not _agree(peak_at(80), peak_at(-40))  # chance peaks of another voice
+    assert not _agree(peak_at(80), None)  # no rhythm to confirm it

@@ -154,7 +154,7 @@ def test_a_read_answer_among_spontaneous_ones_is_flagged_with_its_time(tools, tm
     assert len(hits) == 1, [(i.start, i.end, i.reason) for i in read]
     assert "weak signal" in hits[0].reason and hits[0].confidence <= 0.4
     # Of the 7 spontaneous answers at most one may read as fluent: where Whisper drops a synthetic "um"
-    # (it does on some CPUs: measured 20.7-28.8 s here), that answer has no filler left. README: 2 false
+    # (it does on some CPUs: measured 20.7-28.8 s here), that answer has no filler left. docs/evaluation.md: 2 false
     # findings in 11.4 min of spontaneous answers.
     assert len(read) - len(hits) <= 1, [(i.start, i.end, i.reason) for i in read]
     assert "memory leak" in hits[0].evidence[0].words.lower()

@@ -16,7 +16,7 @@ from interview_guard.candidates.template import IdentityTemplate
 from interview_guard.config import load_config
 from interview_guard.store import open_store
 from interview_guard.store.identity import keep_round, list_rounds
-from interview_guard.store.recorder import candidate_id_of
+from interview_guard.store.profiles import candidate_id_of
 from interview_guard.store.tables import CandidateRow
 from tests.store.test_store import _record
 
