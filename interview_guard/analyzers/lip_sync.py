@@ -278,7 +278,8 @@ def phone_low_sync(run: list[EventWindow], low_below: float, words: Iterable[Wor
     reason = (f"From {start:.1f} s to {end:.1f} s the mouth does not open and close as the {phones} phones "
               f"heard need (phone sync strength {strength:.2f}, under {low_below:.2f}; the voice of this "
               f"mouth reads 0.5-0.8): the voice may not come from this person"
-              + (f" (\"{said}\")" if said else "") + ". Check by ear and eye.")
+              + (f" (\"{said}\")" if said else "") + ", or it comes far later or earlier than the lips "
+              "(see av_offset). Check by ear and eye.")
     depth = clamp01((low_below - strength) / max(low_below, 0.05))
     confidence = min(_PHONE_LOW_SYNC_MAX_CONFIDENCE, (0.4 + 0.5 * depth) * phones / (phones + 30))
     evidence = tuple(Evidence(start=round(w.start, 3), end=round(w.end, 3), words=words_between(words, w.start, w.end),
