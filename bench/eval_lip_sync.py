@@ -75,11 +75,16 @@ def analyze(path: Path) -> dict[str, Any]:
     return _SUMMARIES[path]
 
 
+def series_values(summary: dict[str, Any], name: str) -> list[float]:
+    """The judged values of one series of the summary ([] where it is absent)."""
+    series = next((s for s in summary["series"] if s["name"] == name), None)
+    return [float(v) for v in series["values"] if v is not None] if series else []
+
+
 def offsets_ms(summary: dict[str, Any], name: str = "av_offset_ms") -> list[float]:
     """The offset of every judged window: the envelope's smoothed one (av_offset_ms) or the phone-event
     one, one per transcript segment (av_offset_phones_ms)."""
-    series = next((s for s in summary["series"] if s["name"] == name), None)
-    return [float(v) for v in series["values"] if v is not None] if series else []
+    return series_values(summary, name)
 
 
 def strengths(summary: dict[str, Any]) -> list[float]:
@@ -89,8 +94,7 @@ def strengths(summary: dict[str, Any]) -> list[float]:
 
 def phone_strength(summary: dict[str, Any]) -> str:
     """Median phone sync strength over the judged transcript segments (openness.py), or '-'."""
-    series = next((s for s in summary["series"] if s["name"] == "phone_sync_strength"), None)
-    values = [v for v in series["values"] if v is not None] if series else []
+    values = series_values(summary, "phone_sync_strength")
     return f"{median(values):.2f}" if values else "-"
 
 

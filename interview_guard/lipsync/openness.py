@@ -62,14 +62,6 @@ class PhoneStrength:
     phones: int
 
 
-def zscore(gaps: np.ndarray) -> np.ndarray:
-    ok = ~np.isnan(gaps)
-    out = np.full(len(gaps), np.nan)
-    if ok.sum() >= 2:
-        out[ok] = (gaps[ok] - gaps[ok].mean()) / (gaps[ok].std() + 1e-6)
-    return out
-
-
 def expected_mouth(model: PhoneOpenness, phones: Iterable[Phone], t0: float, n: int) -> tuple[np.ndarray, int]:
     """The opening the phones imply on the GRID_RATE grid from t0 (NaN between phones), and how many phones."""
     value, count = np.zeros(n), np.zeros(n)
@@ -112,7 +104,7 @@ def phone_strength(model: PhoneOpenness, track: MouthTrack, phones: Iterable[Pho
     """The best correlation within ±search_s of zero lag and, when given, around `offset_s` (a delay the
     window's phone events and rhythm agree on, so a real but delayed voice still reads as this mouth's);
     None where the mouth or the phones are too few."""
-    mouth = zscore(track.gaps)
+    mouth = track.gaps  # a correlation: the speaker's own scale of lip gap needs no normalising here
     expected, used = expected_mouth(model, phones, track.t0, len(mouth))
     reach = int(round(model.search_s * GRID_RATE))
     lags = set(range(-reach, reach + 1))

@@ -22,8 +22,8 @@ from interview_guard.speech.core import TranscriptSegment
 JUDGED, RHYTHM_ONLY, NOT_ENGLISH, NOT_VISIBLE = "judged", "rhythm only", "not English", "mouth not visible"
 _GAPS_KEPT_S = 90.0
 _MAX_PENDING = 64
-_LAG_PENALTY = 0.05
-_AGREE_S = 0.08  # per second of lag: events rarely tie, so only a slight lean to small offsets
+_LAG_PENALTY = 0.05  # per second of lag: events rarely tie, so only a slight lean to small offsets
+_AGREE_S = 0.08  # phone events and rhythm peaking this close together agree on a lag
 
 
 @dataclass(frozen=True)

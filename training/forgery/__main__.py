@@ -17,11 +17,13 @@ from pathlib import Path
 
 import numpy as np
 
+from interview_guard.files import file_sha256
 from training.forgery.card import write_card
 from training.forgery.data import cached_faceset, split_by_group
-from training.forgery.export import export_onnx, sha256, update_manifest
+from training.forgery.export import export_onnx
 from training.forgery.scene import SceneAugment
 from training.forgery.train import TrainConfig, train, validation_sets
+from training.manifest import update_manifest
 
 logger = logging.getLogger("training.forgery")
 DEFAULT_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "training"
@@ -93,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     run = {"seed": args.seed, "minutes": args.minutes, "steps": result.steps, "seconds": round(result.seconds),
            "best_step": result.best_step, "batch": args.batch, "lr": args.lr, "freeze_blocks": args.freeze_blocks,
            "threads": args.threads, "cross_swap_share": args.cross_swap_share,
-           "occluders": args.occluders, "light": args.light, "h264": args.h264, "torch_onnx_max_diff": diff, "sha256": sha256(onnx_path),
+           "occluders": args.occluders, "light": args.light, "h264": args.h264, "torch_onnx_max_diff": diff, "sha256": file_sha256(onnx_path),
            "finished": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
            "train_faces": len(train_set.patches), "train_video_frames": int((train_set.kinds == 1).sum()),
            "val_faces": len(val_set.patches), "data": [os.path.relpath(d, Path.cwd()) for d in args.data]}

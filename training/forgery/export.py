@@ -1,9 +1,7 @@
-"""ONNX export checked against torch, the manifest entry (sha256) and the model card."""
+"""ONNX export checked against torch (the manifest entry is training/manifest.py)."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 import warnings
 from pathlib import Path
@@ -41,31 +39,3 @@ def export_onnx(model: ForgeryNet, path: Path, check_inputs: np.ndarray) -> floa
         raise RuntimeError(f"onnxruntime and torch disagree by {diff:.2e} (> {TOLERANCE}) on the export")
     tmp.replace(path)
     return diff
-
-
-def sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-def update_manifest(models_dir: Path, name: str, file: Path, description: str) -> None:
-    """Add or replace the model's entry in models/manifest.json (bundled, found by model_store)."""
-    manifest = models_dir / "manifest.json"
-    data = json.loads(manifest.read_text()) if manifest.is_file() else {"schema_version": 1, "models": []}
-    entry = {
-        "name": name,
-        "description": description,
-        "licence": "research-use",  # Apache-2.0 code and backbone, research-only training faces: see the card
-        "layout": "file",
-        "env": f"IG_MODEL_{name.upper()}",
-        "files": [{"file": file.name, "sha256": sha256(file), "size": file.stat().st_size}],
-        "sources": [{"type": "bundled", "dir": "."}],
-    }
-    models = [m for m in data["models"] if m["name"] != name]
-    index = next((i for i, m in enumerate(data["models"]) if m["name"] == name), len(models))
-    models.insert(index, entry)
-    data["models"] = models
-    manifest.write_text(json.dumps(data, indent=2) + "\n")

@@ -15,7 +15,8 @@ import json
 import logging
 from pathlib import Path
 
-from training.forgery.export import sha256, update_manifest
+from interview_guard.files import file_sha256
+from training.manifest import update_manifest
 from training.phone_sync.card import write_card
 from training.phone_sync.collect import cached_collect
 from training.phone_sync.fit import as_model, calibrate, fit_opening
@@ -60,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_manifest:
         update_manifest(args.out, NAME, path, "Lip opening per phone, learned in this project from real talking "
                         "video, for the phone sync strength (low_sync); see phone_openness.md")
-    run = {"clips": len(clips), "data": str(args.data), "sha256": sha256(path),
+    run = {"clips": len(clips), "data": str(args.data), "sha256": file_sha256(path),
            "finished": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
     write_card(args.out / f"{NAME}.md", model, opening, calibration, run)
     logger.info("wrote %s (sha256 %s): %d phones, low below %.3f", path, run["sha256"], len(model.opening),

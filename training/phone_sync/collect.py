@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from interview_guard.options import FULL_RATE_FPS
 from interview_guard.speech.core import Phone
 
 
@@ -26,7 +27,7 @@ class TalkingClip:
     phones: tuple[Phone, ...]
 
 
-def collect(path: Path, full_rate_fps: float = 30.0) -> TalkingClip:
+def collect(path: Path, full_rate_fps: float = FULL_RATE_FPS) -> TalkingClip:
     from interview_guard.faces.landmarker import FaceLandmarkerRunner
     from interview_guard.faces.tracker import FaceTracker
     from interview_guard.lipsync.signals import lip_gap, speaking_face

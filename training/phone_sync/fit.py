@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from interview_guard.lipsync.events import GRID_RATE, MouthTrack
-from interview_guard.lipsync.openness import PhoneOpenness, phone_strength, zscore
+from interview_guard.lipsync.openness import PhoneOpenness, phone_strength
 from interview_guard.speech.core import Phone
 from training.phone_sync.collect import TalkingClip
 
@@ -37,6 +37,15 @@ class Calibration:
     @property
     def reals_flagged(self) -> int:
         return sum(r < self.low_below for r in self.reals)
+
+
+def zscore(gaps: np.ndarray) -> np.ndarray:
+    """The lip gap in the speaker's own standard deviations (the unit of the learned opening); NaN kept."""
+    ok = ~np.isnan(gaps)
+    out = np.full(len(gaps), np.nan)
+    if ok.sum() >= 2:
+        out[ok] = (gaps[ok] - gaps[ok].mean()) / (gaps[ok].std() + 1e-6)
+    return out
 
 
 def track_of(clip: TalkingClip) -> MouthTrack | None:
@@ -73,12 +82,12 @@ def _moved(phones: tuple[Phone, ...], to: float) -> list[Phone]:
 
 
 def calibrate(model: PhoneOpenness, clips: list[TalkingClip]) -> Calibration:
-    usable = [c for c in clips if track_of(c) is not None and len(c.phones) >= MIN_PHONES]
+    tracked = [(c, track_of(c)) for c in clips if len(c.phones) >= MIN_PHONES]
+    usable = [(c, t) for c, t in tracked if t is not None]
     reals, dubs = [], []
-    for i, clip in enumerate(usable):
-        track = track_of(clip)
+    for i, (clip, track) in enumerate(usable):
         own = phone_strength(model, track, clip.phones)
-        other = usable[(i + 3) % len(usable)]
+        other = usable[(i + 3) % len(usable)][0]
         dub = phone_strength(model, track, _moved(other.phones, track.t0)) if other is not clip else None
         if own is not None:
             reals.append(own.strength)
