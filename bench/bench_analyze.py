@@ -1,6 +1,6 @@
 """Benchmark analyze_recording against the decode-only floor of ffmpeg.
 
-    python bench/bench_analyze.py [CLIP] [--repeat N] [--concat N]
+    python bench/bench_analyze.py [CLIP] [--repeat N] [--concat N] [--decode-only]
 
 Each analysis runs in a fresh Python process (this script with --child), so its
 peak RSS and model loading do not leak into the next measurement. Media comes
@@ -22,6 +22,8 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+from bench.bench_decode import print_decode_table, time_reader, time_scaled_ffmpeg  # noqa: E402
 DEFAULT_CLIP = "manipulated/hyperlips_v2_obama_SOURCE_real.mp4"
 # Distinct real talking-head clips joined into one ~60 s 720p interview-like recording. Joining one
 # clip to itself is not a fair input: Whisper sees the same sentence repeated in a window, judges it
@@ -39,6 +41,8 @@ MODES = {
     "default (all checks)": {"speech": True, "identity": True, "lip_sync": True, "liveness": True},
     "default without the forgery model": {"speech": True, "identity": True, "lip_sync": True, "liveness": True,
                                           "forgery": False},
+    "default without phones": {"speech": True, "identity": True, "lip_sync": True, "liveness": True,
+                               "phones": False},
     "default without liveness": {"speech": True, "identity": True, "lip_sync": True, "liveness": False},
     "no lip-sync": {"speech": True, "identity": True, "lip_sync": False, "liveness": True},
     "no lip-sync, no liveness": {"speech": True, "identity": True, "lip_sync": False, "liveness": False},
@@ -49,6 +53,7 @@ MODES = {
 }
 # The cost of a check: the run with it against the run without it, both measured here.
 COSTS = (("face-forgery model", "default (all checks)", "default without the forgery model"),
+         ("phone alignment and phone sync", "default (all checks)", "default without phones"),
          ("liveness (lip-sync on)", "default (all checks)", "default without liveness"),
          ("liveness (lip-sync off)", "no lip-sync", "no lip-sync, no liveness"),
          ("liveness at full rate (lip-sync off)", "no lip-sync, liveness at full rate", "no lip-sync, no liveness"),
@@ -121,7 +126,7 @@ def child(mode: str, clip: str, repeat: int) -> None:
     from interview_guard.pipeline import analyze_recording
     from interview_guard.speech.transcriber import _cpu_threads, load_whisper, resolve_device
     load = {"imports": time.perf_counter() - t0}
-    speech = SpeechOptions(enabled=MODES[mode]["speech"])
+    speech = SpeechOptions(enabled=MODES[mode]["speech"], align_phones=MODES[mode].get("phones", True))
     identity = IdentityOptions(enabled=MODES[mode]["identity"])
     if speech.enabled:
         t = time.perf_counter()
@@ -135,7 +140,8 @@ def child(mode: str, clip: str, repeat: int) -> None:
     for _ in range(repeat):
         t = time.perf_counter()
         options = AnalysisOptions(speech=speech, identity=identity,
-                                  lip_sync=LipSyncOptions(enabled=MODES[mode]["lip_sync"]),
+                                  lip_sync=LipSyncOptions(enabled=MODES[mode]["lip_sync"],
+                                                          phone_strength=MODES[mode].get("phones", True)),
                                   liveness=LivenessOptions(enabled=MODES[mode]["liveness"],
                                                            full_rate=MODES[mode].get("liveness_full_rate", False)),
                                   forgery=ForgeryOptions(enabled=MODES[mode].get("forgery", True)))
@@ -215,6 +221,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--concat", type=int, default=1, help="join CLIP N times first (default 1: as is)")
     p.add_argument("--modes", default="", metavar="A,B",
                    help="run only these modes (exact names, comma-separated; default: every mode)")
+    p.add_argument("--decode-only", action="store_true",
+                   help="time only the decode stage: the reader alone against ffmpeg (bench/bench_decode.py)")
     p.add_argument("--child", metavar="MODE", help=argparse.SUPPRESS)
     return p.parse_args(argv)
 
@@ -231,6 +239,10 @@ def main(argv: list[str] | None = None) -> None:
         duration = duration_of(clip)
         print(f"benchmarking {clip.name} ({duration:.1f} s) ...", file=sys.stderr)
         decode = time_decode(clip, args.repeat)
+        scaled, reader = time_scaled_ffmpeg(clip, args.repeat), time_reader(clip, args.repeat)
+        if args.decode_only:
+            print_decode_table(min(decode), scaled, reader, {})
+            return
         results = {}
         wanted = [m.strip() for m in args.modes.split(",") if m.strip()] or list(MODES)
         unknown = [m for m in wanted if m not in MODES]
@@ -240,6 +252,7 @@ def main(argv: list[str] | None = None) -> None:
             print(f"  {mode} ...", file=sys.stderr)
             results[mode] = run_child(mode, clip, args.repeat)
         print_report(clip, duration, decode, results)
+        print_decode_table(min(decode), scaled, reader, results)
 
 
 if __name__ == "__main__":

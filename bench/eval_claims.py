@@ -20,6 +20,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.tables import print_table  # noqa: E402
+from interview_guard.inputs import SessionInputs  # noqa: E402
 from interview_guard.options import (AnalysisOptions, IdentityOptions, LipSyncOptions,  # noqa: E402
                                      LivenessOptions)
 from interview_guard.pipeline import analyze_recording  # noqa: E402
@@ -61,10 +62,11 @@ def claims_table(tmp: Path, table: Table) -> dict[str, float]:
     profile = tmp / "profile.json"
     profile.write_text(json.dumps(PROFILE), encoding="utf-8")
     options = AnalysisOptions(identity=IdentityOptions(enabled=False), lip_sync=LipSyncOptions(enabled=False),
-                              liveness=LivenessOptions(enabled=False), profile=str(profile))
+                              liveness=LivenessOptions(enabled=False))
+    inputs = SessionInputs(profile=str(profile))
     rows, caught, planted, false_alarms, agreeing = [], 0, 0, 0, 0
     for i, (answer, field) in enumerate(ANSWERS):
-        summary = analyze_recording(speak(answer, tmp, f"a{i}"), options, progress=False)
+        summary = analyze_recording(speak(answer, tmp, f"a{i}"), options, progress=False, inputs=inputs)
         found = [ind for ind in summary.indicators if ind.check == "claim_contradiction"]
         heard = " ".join(s.text for s in summary.transcript.segments).strip()
         named = [ind.evidence[0].note.split(":")[0].removeprefix("profile ") for ind in found]

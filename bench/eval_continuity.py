@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.tables import print_table  # noqa: E402
 from interview_guard.candidates.compare import compare_round  # noqa: E402
 from interview_guard.candidates.template import IdentityTemplate, TemplateRound  # noqa: E402
+from interview_guard.inputs import SessionInputs  # noqa: E402
 from interview_guard.options import (AnalysisOptions, ContinuityOptions, ConversationOptions,  # noqa: E402
                                      LipSyncOptions, LivenessOptions, MediaOptions, SpeechOptions)
 from interview_guard.pipeline import analyze_recording  # noqa: E402
@@ -56,12 +57,14 @@ WEBCAM = "scale=trunc(iw/4)*2:-2,eq=brightness=-0.06:contrast=0.85:saturation=0.
 def options() -> AnalysisOptions:
     return AnalysisOptions(media=MediaOptions(analysis_fps=5.0), speech=SpeechOptions(enabled=False),
                            lip_sync=LipSyncOptions(enabled=False), liveness=LivenessOptions(enabled=False),
-                           conversation=ConversationOptions(enabled=False),
-                           continuity=ContinuityOptions(candidate_id="eval", consent=True, consent_by="eval"))
+                           conversation=ConversationOptions(enabled=False))
+
+
+INPUTS = SessionInputs(candidate_id="eval", consent=True, consent_by="eval")
 
 
 def template_of(path: Path) -> IdentityTemplate:
-    report = analyze_recording(path, options(), progress=False).candidate_continuity
+    report = analyze_recording(path, options(), progress=False, inputs=INPUTS).candidate_continuity
     assert report is not None and report.template is not None
     return report.template
 

@@ -52,7 +52,7 @@ READ_SCRIPTS = {"2 read (en-us+m3)": dict(seed=0, candidate="en-us+m3", read_ans
 
 
 def run_analyzer(chunks, voices: int = 2) -> tuple[ConversationAnalyzer, list[Indicator]]:
-    analyzer = ConversationAnalyzer(AnalysisOptions(conversation=ConversationOptions(voices_expected=voices)))
+    analyzer = ConversationAnalyzer(ConversationOptions(voices_expected=voices))
     feed = AudioFeed([analyzer])
     for chunk in chunks:
         feed.chunk(chunk)
@@ -159,7 +159,7 @@ def false_alarm_table() -> dict[str, float]:
 def transcribed_run(chunks, voices: int = 2) -> tuple[ConversationAnalyzer, list[Indicator]]:
     """The analyzer fed as the pipeline feeds it: every track's audio, and the call's track transcribed."""
     options = AnalysisOptions(conversation=ConversationOptions(voices_expected=voices))
-    analyzer = ConversationAnalyzer(options)
+    analyzer = ConversationAnalyzer.from_settings(options)
     stream = StreamingTranscription(SpeechTranscriber(options.speech))
     feed = AudioFeed([analyzer])
     for chunk in chunks:

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from interview_guard.identity.reference import labelled_pair_distances
+from interview_guard.inputs import SessionInputs
 from interview_guard.options import AnalysisOptions, IdentityOptions
 
 DEFAULT_THRESHOLD = IdentityOptions().match_threshold
@@ -128,7 +129,7 @@ def same_person(media: Path, tmp: Path, analyze: Analyze, ffmpeg: FFmpeg, table:
     return clean, len(rows) - clean
 
 
-def reference_rows(media: Path, analyze_with: Callable[[Path, AnalysisOptions], dict[str, Any]],
+def reference_rows(media: Path, analyze_with: Callable[[Path, AnalysisOptions, SessionInputs], dict[str, Any]],
                    table: Table) -> tuple[int, int]:
     photo = media / "portraits" / "fr_obama.jpg"
     cases = [("manipulated/hyperlips_v2_obama_SOURCE_real.mp4", "reference_match"),
@@ -136,9 +137,9 @@ def reference_rows(media: Path, analyze_with: Callable[[Path, AnalysisOptions], 
              ("talking_head_real/retalking_1_man_suit_interview.mp4", "reference_mismatch"),
              ("talking_head_real/hdtf_aoc_sadtalker.mp4", "reference_mismatch")]
     rows, passed = [], 0
-    options = AnalysisOptions(identity=IdentityOptions(references=(str(photo),)))
+    inputs = SessionInputs(references=(str(photo),))
     for clip, expected in cases:
-        s = analyze_with(media / clip, options)
+        s = analyze_with(media / clip, AnalysisOptions(), inputs)
         found = [i for i in s["indicators"] if i["check"].startswith("reference_")]
         ok = [i["check"] for i in found] == [expected]
         passed += ok

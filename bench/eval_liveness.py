@@ -28,6 +28,7 @@ from bench.tables import print_table  # noqa: E402
 from bench.manipulations import (crude_face_swap, looped, still_photo_video, with_face_jitter,  # noqa: E402
                                  with_frozen_stretches)
 from interview_guard.analyzers.registry import ANALYZERS  # noqa: E402
+from interview_guard.inputs import SessionInputs  # noqa: E402
 from interview_guard.options import (AnalysisOptions, IdentityOptions, LipSyncOptions,  # noqa: E402
                                      LivenessOptions, SpeechOptions)
 from interview_guard.pipeline import analyze_recording  # noqa: E402
@@ -37,14 +38,13 @@ LIVENESS = tuple(c for cls in ANALYZERS if cls.__name__ in ("PulseAnalyzer", "Bl
 Table = Callable[[list[str], list[list[Any]]], None]
 
 
-def options(challenges: tuple[tuple[float, float], ...] = ()) -> AnalysisOptions:
+def options() -> AnalysisOptions:
     return AnalysisOptions(speech=SpeechOptions(enabled=False), identity=IdentityOptions(enabled=False),
-                           lip_sync=LipSyncOptions(enabled=False),
-                           liveness=LivenessOptions(challenges=challenges, full_rate=True))
+                           lip_sync=LipSyncOptions(enabled=False), liveness=LivenessOptions(full_rate=True))
 
 
 def analyze(path: Path, challenges: tuple[tuple[float, float], ...] = ()) -> dict[str, Any]:
-    return analyze_recording(path, options(challenges), progress=False).to_dict()
+    return analyze_recording(path, options(), progress=False, inputs=SessionInputs(challenges=challenges)).to_dict()
 
 
 def raised(summary: dict[str, Any]) -> set[str]:

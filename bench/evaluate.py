@@ -25,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.tables import print_table as table  # noqa: E402
 from interview_guard.errors import MediaError  # noqa: E402
+from interview_guard.inputs import SessionInputs  # noqa: E402
 from interview_guard.options import AnalysisOptions, SpeechOptions  # noqa: E402
 from interview_guard.pipeline import analyze_recording  # noqa: E402
 
@@ -244,9 +245,9 @@ def identity_tables(media: Path, tmp: Path, tally: Tally) -> None:
         tally.clips += 1
         return analyze(path)[0]
 
-    def analyze_with(path: Path, options: AnalysisOptions) -> dict[str, Any]:
+    def analyze_with(path: Path, options: AnalysisOptions, inputs: SessionInputs) -> dict[str, Any]:
         tally.clips += 1
-        return analyze_recording(path, options, progress=False).to_dict()
+        return analyze_recording(path, options, progress=False, inputs=inputs).to_dict()
 
     pairs_ok = eval_identity.photo_pairs(media, table)
     results = [(int(pairs_ok), int(not pairs_ok)),

@@ -14,11 +14,17 @@ from interview_guard.errors import UserError
 from interview_guard.live.cli import add_live_parser, run_live, run_serve
 from interview_guard.batch.cli import add_batch_parser, run_batch_command
 from interview_guard.candidates.cli import add_candidates_parser, run_candidates, run_verify
-from interview_guard.cli_options import options_from_args
+from interview_guard.cli_options import add_analysis_flags, analysis_from_args
 from interview_guard.store.cli import add_sessions_parser, run_sessions
 
 logger = logging.getLogger("interview_guard")
 _MAX_ERROR_CHARS = 1000
+
+# analyze's analysis flags (cli_options.FLAGS), in the order its help lists them; defaults: AnalysisOptions()
+ANALYZE_FLAGS = ("fps", "max_faces", "language", "device", "beam_size", "no_speech", "no_lip_sync",
+                 "av_offset_threshold", "reference", "match_threshold", "no_identity", "no_liveness", "no_forgery",
+                 "liveness_full_rate", "challenge", "profile", "voices", "interviewer_track", "no_turns",
+                 "candidate", "consent")
 
 _DESCRIPTION = """Local, explainable checks against candidate fraud in remote video interviews.
 Every finding comes with its time, its evidence and a plain reason."""
@@ -76,49 +82,7 @@ def _add_analyze(sub: argparse._SubParsersAction) -> None:
                     "speech, run every check, and write OUT/summary.json and OUT/report.html.")
     a.add_argument("recording", type=Path, help="the recording to analyse")
     a.add_argument("--out", type=Path, default=None, help="output folder (default: ./ig-out/<recording name>)")
-    a.add_argument("--fps", type=float, default=10.0, help="frames analysed per second (default 10)")
-    a.add_argument("--max-faces", type=int, default=4, help="most faces looked for per frame (default 4)")
-    a.add_argument("--language", default="en",
-                   help="'en' (Whisper tiny.en, default), 'auto' to detect it, or a code such as 'de'")
-    a.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"],
-                   help="where speech runs: auto picks CUDA when present (default auto)")
-    a.add_argument("--beam-size", type=int, default=1, help="Whisper beam size (default 1, fastest)")
-    a.add_argument("--no-speech", action="store_true",
-                   help="ignore the audio: no transcription, no lip-sync (video-only recordings)")
-    a.add_argument("--no-lip-sync", action="store_true",
-                   help="skip lip-sync (it analyses every frame up to 30 fps, the costliest check)")
-    a.add_argument("--av-offset-threshold", type=float, default=200.0, metavar="MS",
-                   help="audio-video offset, in milliseconds, that raises av_offset when it holds (default 200)")
-    a.add_argument("--reference", action="append", default=[], metavar="PHOTO",
-                   help="ID or résumé photo to compare the candidate with (repeatable; largest face used)")
-    a.add_argument("--match-threshold", type=float, default=0.6,
-                   help="face descriptor distance under which two faces are one person (default 0.6)")
-    a.add_argument("--no-identity", action="store_true", help="skip face identity checks")
-    a.add_argument("--no-liveness", action="store_true",
-                   help="skip the liveness and deepfake signals (pulse, blinks, replays, seams, challenge)")
-    a.add_argument("--no-forgery", action="store_true",
-                   help="skip the learned face-forgery detector (face_forgery; about 1 ms per crop, 2 crops a second)")
-    a.add_argument("--liveness-full-rate", action="store_true",
-                   help="give the liveness signals every frame up to 30 fps even with --no-lip-sync or --no-speech "
-                        "(the face's jitter against its head needs them; lip-sync decodes them anyway)")
-    a.add_argument("--challenge", action="append", default=[], type=_time_span, metavar="START-END",
-                   help="a span (seconds or m:ss, e.g. 1:30-1:50) when the candidate was asked to turn the head "
-                        "left and right, look up and pass a hand across the face; may be repeated")
-    a.add_argument("--profile", type=Path, default=None, metavar="FILE",
-                   help="the candidate's JSON Resume (.json), or a .txt/.pdf résumé read as best effort: its "
-                        "phone, dates, e-mail and links are checked too (profile_* indicators)")
-    a.add_argument("--voices", type=int, default=2, metavar="N",
-                   help="voices that belong on the call's audio: 2 (interviewer and candidate, default) or 1 "
-                        "(the candidate alone); any further voice raises second_voice")
-    a.add_argument("--interviewer-track", default="auto", metavar="N|auto|none",
-                   help="audio track that is the interviewer's own microphone (default auto: the second of "
-                        "exactly two tracks)")
-    a.add_argument("--no-turns", action="store_true", help="skip turn-taking checks (answer latency, second voice)")
-    a.add_argument("--candidate", default="", metavar="ID",
-                   help="a candidate already in the store (id or e-mail), when there is no --profile")
-    a.add_argument("--consent", default="", metavar="TEXT",
-                   help="the candidate consents to an identity template being kept and compared across their "
-                        "sessions: who recorded it and how (needs [candidates] template_key)")
+    add_analysis_flags(a, ANALYZE_FLAGS)
     a.add_argument("--no-report", action="store_true", help="write summary.json only")
     a.add_argument("--data-dir", type=Path, default=None,
                    help="session store folder (default: IG_DATA_DIR or ~/.local/share/interview-guard)")
@@ -126,23 +90,6 @@ def _add_analyze(sub: argparse._SubParsersAction) -> None:
                    help="do not keep the session in the store (only the --out files are written)")
     a.add_argument("--quiet", action="store_true", help="no progress bar")
     a.add_argument("--json", action="store_true", help="also print summary.json to stdout")
-
-
-def _time_span(text: str) -> tuple[float, float]:
-    """'90-110' or '1:30-1:50' -> (90.0, 110.0)."""
-    def seconds(part: str) -> float:
-        value = 0.0
-        for piece in part.strip().split(":"):
-            value = value * 60 + float(piece)
-        return value
-
-    try:
-        start, end = (seconds(p) for p in text.split("-", 1))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a span like 90-110 or 1:30-1:50") from None
-    if not 0 <= start < end:
-        raise argparse.ArgumentTypeError(f"{text!r}: the span must start at 0 s or later and end after it starts")
-    return start, end
 
 
 def _iso_date(text: str):
@@ -176,7 +123,7 @@ def _cmd_check_profile(args: argparse.Namespace) -> int:
 def _cmd_analyze(args: argparse.Namespace) -> int:
     from interview_guard.outputs import copy_outputs, evidence_frames, write_outputs
 
-    options = options_from_args(args)
+    options, inputs = analysis_from_args(args)
     out_dir = args.out or Path("ig-out") / args.recording.stem
     _check_out_dir(out_dir)
     if args.no_store:
@@ -185,7 +132,7 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
         if args.consent or args.candidate:
             raise UserError("--consent and --candidate keep and compare identity templates in the store: "
                             "drop --no-store")
-        summary = analyze_recording(args.recording, options, progress=not args.quiet)
+        summary = analyze_recording(args.recording, options, progress=not args.quiet, inputs=inputs)
         written = write_outputs(summary, out_dir, report=not args.no_report, progress=not args.quiet)
     else:
         from interview_guard.config import load_config
@@ -194,8 +141,9 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
         from interview_guard.pipeline import analyze_into_store
 
         with open_store(load_config(args.data_dir)) as store:
-            options = with_continuity(store, options, args.candidate, args.consent)
-            summary, recorder = analyze_into_store(store, args.recording, options, progress=not args.quiet)
+            inputs = with_continuity(store, inputs, args.candidate, args.consent)
+            summary, recorder = analyze_into_store(store, args.recording, options, progress=not args.quiet,
+                                                   inputs=inputs)
             summary = recorder.complete(summary, evidence_frames(summary, progress=not args.quiet))
             written = copy_outputs(recorder.folder, out_dir, report=not args.no_report)
             kept = f"session {summary.session_id} kept in {store.config.data_dir}"

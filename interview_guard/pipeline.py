@@ -15,6 +15,7 @@ from interview_guard.analyzers.core import Indicator
 from interview_guard.engine import Engine
 from interview_guard.events import Event, Finished, Finishing, FrameJudged, IndicatorFound, SegmentsHeard, Started
 from interview_guard.files import file_sha256
+from interview_guard.inputs import SessionInputs
 from interview_guard.media import open_recording
 from interview_guard.media.core import MediaInfo
 from interview_guard.options import AnalysisOptions
@@ -32,8 +33,10 @@ Subscriber = Callable[[Event], None]
 
 def analyze_recording(path: str | Path, options: AnalysisOptions | None = None, progress: bool = True,
                       on_indicator: IndicatorCallback | None = None, on_segments: SegmentsCallback | None = None,
-                      on_start: Callable[[MediaInfo], None] | None = None) -> SessionSummary:
-    """Analyse one recording end to end. Raises UserError subclasses for bad input.
+                      on_start: Callable[[MediaInfo], None] | None = None,
+                      inputs: SessionInputs | None = None) -> SessionSummary:
+    """Analyse one recording end to end with these settings (options) and the session's inputs (references,
+    profile, challenge windows, candidate; none by default). Raises UserError subclasses for bad input.
 
     on_start runs once the recording has opened (the input is accepted); on_indicator and on_segments
     as findings and words arrive."""
@@ -46,22 +49,24 @@ def analyze_recording(path: str | Path, options: AnalysisOptions | None = None, 
         elif isinstance(event, SegmentsHeard) and on_segments:
             on_segments(list(event.segments))
 
-    return run_recording(path, options or AnalysisOptions(), progress, callbacks)
+    return run_recording(path, options or AnalysisOptions(), progress, callbacks, inputs=inputs)
 
 
-def recording_events(path: str | Path, options: AnalysisOptions) -> Generator[Event, None, None]:
+def recording_events(path: str | Path, options: AnalysisOptions,
+                     inputs: SessionInputs | None = None) -> Generator[Event, None, None]:
     """The engine's events for one recording; the file opens (and is checked) before the models load."""
+    inputs = inputs if inputs is not None else SessionInputs()
     with open_recording(path, options.media, need_audio=options.needs_audio, full_rate_fps=options.full_rate_fps,
-                        use_audio=options.reads_audio) as reader, Engine(options) as engine:
-        yield from engine.run(reader)
+                        use_audio=options.reads_audio_with(inputs)) as reader, Engine(options) as engine:
+        yield from engine.run(reader, inputs)
 
 
-def run_recording(path: str | Path, options: AnalysisOptions, progress: bool,
-                  *subscribers: Subscriber) -> SessionSummary:
+def run_recording(path: str | Path, options: AnalysisOptions, progress: bool, *subscribers: Subscriber,
+                  inputs: SessionInputs | None = None) -> SessionSummary:
     """Every event to each subscriber in turn (and to a progress bar on stderr); the summary at the end."""
     summary: SessionSummary | None = None
     # closing(): a subscriber's error stops the threads and closes the file now, not when the traceback goes
-    with _ProgressBar(Path(path).name, progress) as bar, closing(recording_events(path, options)) as events:
+    with _ProgressBar(Path(path).name, progress) as bar, closing(recording_events(path, options, inputs)) as events:
         for event in events:
             bar.on_event(event)
             for subscriber in subscribers:
@@ -73,27 +78,29 @@ def run_recording(path: str | Path, options: AnalysisOptions, progress: bool,
 
 
 def analyze_into_store(store: Store, path: Path, options: AnalysisOptions, progress: bool = True,
-                       content_hash: str = "", full_analysis: bool = True) -> tuple[SessionSummary, SessionRecorder]:
+                       content_hash: str = "", full_analysis: bool = True,
+                       inputs: SessionInputs | None = None) -> tuple[SessionSummary, SessionRecorder]:
     """analyze_recording, its session written to the store as it goes. A recording that cannot be opened
     leaves nothing behind; one that fails later is kept as failed (interrupted: incomplete).
     full_analysis=False (verify: identity only) keeps no content hash, so analyze-batch still analyses the file."""
     from interview_guard.store.recorder import SessionRecorder
 
     recorder: SessionRecorder | None = None
+    inputs = inputs if inputs is not None else SessionInputs()
 
     def record(event: Event) -> None:
         nonlocal recorder
         if isinstance(event, Started):
             # Hashed once the file opened as media: analyze-batch skips a recording `analyze` already stored.
             recorder = SessionRecorder.begin(
-                store, event.session_id, "recording", path.name, str(path.resolve()), options.profile,
+                store, event.session_id, "recording", path.name, str(path.resolve()), inputs.profile,
                 content_hash=content_hash or (file_sha256(path) if full_analysis else ""),
-                candidate_id=options.continuity.candidate_id, consent_by=options.continuity.consent_by)
+                candidate_id=inputs.candidate_id, consent_by=inputs.consent_by)
         assert recorder is not None
         recorder.on_event(event)
 
     try:
-        summary = run_recording(path, options, progress, record)
+        summary = run_recording(path, options, progress, record, inputs=inputs)
     except KeyboardInterrupt:
         if recorder:
             recorder.fail("interrupted (Ctrl-C) before the end; what was found until then is kept", interrupted=True)

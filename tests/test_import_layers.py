@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1] / PACKAGE
 # name covers its submodules; the longest name that matches wins; "__init__" is the package's own __init__.
 LAYERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("ground", "types, errors, settings and plumbing that every layer uses; they know nothing of media",
-     ("__init__", "errors", "files", "results", "config", "options", "model_store", "stages")),
+     ("__init__", "errors", "files", "results", "config", "options", "options_limits", "inputs", "model_store", "stages")),
     ("domain", "one modality each: decode media, find faces, transcribe, measure; they know nothing of checks",
      ("media", "speech", "faces", "face_stats", "identity", "lipsync", "liveness", "forgery", "transcript",
       "profile", "candidates")),
@@ -267,7 +267,7 @@ def test_the_reader_sees_the_imports_it_must() -> None:
     assert ("fusion", "results") in edges  # top level
     assert ("cli", "batch.cli") in edges and ("cli", "batch") in edges  # a package's __init__ is implied
     assert ("batch.cli", "cli_options") in edges  # inside a function
-    assert ("options", "candidates.template") not in edges  # only under TYPE_CHECKING
+    assert ("inputs", "candidates.template") not in edges  # only under TYPE_CHECKING
 
 
 # --- the checker itself, on a made-up package ---

@@ -17,7 +17,8 @@ import numpy as np
 
 from interview_guard.analyzers.core import Evidence, Indicator, LivenessAnalyzer, Series
 from interview_guard.faces.core import FaceFrame
-from interview_guard.options import AnalysisOptions
+from interview_guard.inputs import SessionInputs
+from interview_guard.options import AnalysisOptions, LivenessOptions
 
 _MAX_YAW, _MAX_PITCH = 30.0, 25.0
 _RISE = 0.25  # above the open-eye level (the median of recent values)
@@ -39,8 +40,12 @@ class BlinkAnalyzer(LivenessAnalyzer):
     checks = ("blink_anomaly",)
     full_rate = True
 
-    def __init__(self, options: AnalysisOptions) -> None:
-        super().__init__(options)
+    @classmethod
+    def from_settings(cls, settings: AnalysisOptions, inputs: SessionInputs = SessionInputs()) -> "BlinkAnalyzer":
+        return cls(settings.liveness)
+
+    def __init__(self, options: LivenessOptions) -> None:
+        self.o = options
         self._levels: deque[float] = deque(maxlen=300)
         self._closing: tuple[float, float, int] | None = None  # start, peak, frame of the peak
         self.blinks: list[Blink] = []
@@ -111,7 +116,7 @@ class BlinkAnalyzer(LivenessAnalyzer):
     def _end_open_span(self, end: float) -> list[Indicator]:
         start, frames = self._open_since, self._open_frames
         self._open_since, self._open_frames = None, []
-        if start is None or end - start < self.options.liveness.no_blink_s:
+        if start is None or end - start < self.o.no_blink_s:
             return []
         picks = [frames[0], frames[len(frames) // 2], frames[-1]]
         return [Indicator(
@@ -131,7 +136,7 @@ class BlinkAnalyzer(LivenessAnalyzer):
         recent = self.blinks[-_MIN_REGULAR_BLINKS:]
         intervals = np.diff([b.start for b in recent])
         cv = float(intervals.std() / intervals.mean()) if intervals.mean() > 0 else 0.0
-        if cv >= self.options.liveness.regular_blink_cv:
+        if cv >= self.o.regular_blink_cv:
             return []
         self._reported_regular = True
         start, end = recent[0].start, recent[-1].end

@@ -14,7 +14,8 @@ from interview_guard.analyzers.spans import clamp01
 from interview_guard.candidates.compare import ContinuityReport, RoundComparison, continuity_report
 from interview_guard.candidates.template import FaceSample, TemplateBuilder
 from interview_guard.faces.core import FaceFrame
-from interview_guard.options import AnalysisOptions
+from interview_guard.inputs import SessionInputs
+from interview_guard.options import AnalysisOptions, ContinuityOptions
 from interview_guard.speech.voices import VoicePiece
 
 _VOICE_CONFIDENCE = 0.45  # at most, for a verdict that rests on the voice: microphones and rooms change it
@@ -26,44 +27,50 @@ class CandidateContinuityAnalyzer(Analyzer):
     reads_voice = True
 
     @classmethod
-    def runs_with(cls, options: AnalysisOptions) -> bool:
-        return options.continuity.enabled
+    def runs_with(cls, settings: AnalysisOptions, inputs: SessionInputs) -> bool:
+        return inputs.continuity
 
-    def __init__(self, options: AnalysisOptions) -> None:
-        super().__init__(options)
-        self.c = options.continuity
-        self.builder = TemplateBuilder(self.c.face_threshold, same_voice=options.conversation.same_voice)
+    @classmethod
+    def from_settings(cls, settings: AnalysisOptions,
+                      inputs: SessionInputs = SessionInputs()) -> "CandidateContinuityAnalyzer":
+        return cls(settings.continuity, inputs, same_voice=settings.conversation.same_voice)
+
+    def __init__(self, options: ContinuityOptions, inputs: SessionInputs, same_voice: float) -> None:
+        """inputs: the session's candidate, their consent and earlier rounds; same_voice: the similarity at which
+        speech joins a known voice (ConversationOptions), so the template's voice is the candidate's."""
+        self.o, self.inputs = options, inputs
+        self.builder = TemplateBuilder(options.face_threshold, same_voice=same_voice)
         self.report: ContinuityReport | None = None
 
     def on_faces(self, frame: FaceFrame) -> list[Indicator]:
         primary = frame.largest
-        if self.c.consent and primary is not None and primary.embedding is not None:
+        if self.inputs.consent and primary is not None and primary.embedding is not None:
             self.builder.add_face(frame.t, frame.frame_index, primary.embedding)
         return []
 
     def on_voice(self, piece: VoicePiece) -> list[Indicator]:
-        if self.c.consent:
+        if self.inputs.consent:
             self.builder.add_voice(piece)
         return []
 
     def finish(self, end_time: float) -> list[Indicator]:
-        self.report = continuity_report(self.c.candidate_id, self.builder.template(), self.c)
+        self.report = continuity_report(self.builder.template(), self.o, self.inputs)
         if not self.report.comparisons or self.report.status == "cannot_judge":
             return []
         return [self._indicator(self.report, end_time)]
 
     def status(self, now: float) -> tuple[CheckStatus, ...]:
-        if not self.c.consent:
+        if not self.inputs.consent:
             return (CheckStatus("candidate_continuity", "unknown", "No consent recorded: no identity template is "
                                                                    "kept or compared", now),)
-        if not any(r.is_reference for r in self.c.rounds):
-            waiting = any(r.status == "pending" for r in self.c.rounds)
+        if not any(r.is_reference for r in self.inputs.rounds):
+            waiting = any(r.status == "pending" for r in self.inputs.rounds)
             return (CheckStatus("candidate_continuity", "unknown", "No reference round to compare with: the earlier "
                                 "rounds await a reviewer" if waiting else "First round: this session's template "
                                 "will be kept for later rounds", now),)
         if not self.builder.samples:
             return (CheckStatus("candidate_continuity", "unknown", "Waiting for face descriptors", now),)
-        report = continuity_report(self.c.candidate_id, self.builder.template(), self.c)
+        report = continuity_report(self.builder.template(), self.o, self.inputs)
         level = {"same_person": "green", "different_person": "red", "different_voice": "amber",
                  "uncertain": "amber"}.get(report.status, "unknown")
         return (CheckStatus("candidate_continuity", level, report.reason, now),)
@@ -71,7 +78,7 @@ class CandidateContinuityAnalyzer(Analyzer):
     def _indicator(self, report: ContinuityReport, end_time: float) -> Indicator:
         person = self.builder.main_person()
         start, end = (person[0].t, person[-1].t) if person else (0.0, max(0.0, end_time))
-        score, confidence = _strength(report.comparisons, self.c.face_threshold, len(person))
+        score, confidence = _strength(report.comparisons, self.o.face_threshold, len(person))
         return Indicator(
             check="candidate_continuity", start=round(start, 3), end=round(end, 3), score=score,
             confidence=confidence, reason=report.reason,

@@ -20,7 +20,8 @@ import numpy as np
 
 from interview_guard.analyzers.core import Analyzer, Evidence, Indicator
 from interview_guard.faces.core import FaceFrame
-from interview_guard.options import AnalysisOptions
+from interview_guard.inputs import SessionInputs
+from interview_guard.options import AnalysisOptions, LivenessOptions
 
 # Degrees each way from facing the camera that count as a turn at all: a frontal talker stays
 # within a few degrees; a requested turn, even a reluctant one, goes past this.
@@ -51,13 +52,20 @@ class ChallengeAnalyzer(Analyzer):
     checks = ("challenge",)
 
     @classmethod
-    def runs_with(cls, options: AnalysisOptions) -> bool:
-        lv = options.liveness
-        return lv.enabled and (bool(lv.challenges) or lv.challenge_on_request)
+    def runs_with(cls, settings: AnalysisOptions, inputs: SessionInputs) -> bool:
+        lv = settings.liveness
+        return lv.enabled and (bool(inputs.challenges) or lv.challenge_on_request)
 
-    def __init__(self, options: AnalysisOptions) -> None:
-        super().__init__(options)
-        self._pending = sorted(options.liveness.challenges)
+    @classmethod
+    def from_settings(cls, settings: AnalysisOptions, inputs: SessionInputs = SessionInputs()) -> "ChallengeAnalyzer":
+        return cls(settings.liveness, settings.identity.match_threshold, inputs.challenges)
+
+    def __init__(self, options: LivenessOptions, match_threshold: float,
+                 challenges: tuple[tuple[float, float], ...] = ()) -> None:
+        """match_threshold: the face distance under which two faces are one person (IdentityOptions), which a
+        turned face must keep; challenges: the session's windows known in advance (live mode adds more)."""
+        self.o, self.match_threshold = options, match_threshold
+        self._pending = sorted(challenges)
         self._open: _Window | None = None
 
     def schedule(self, start: float, end: float) -> None:
@@ -125,7 +133,7 @@ class ChallengeAnalyzer(Analyzer):
                                        f"{left:.0f} degrees one way and {right:.0f} the other; a turn is "
                                        f"{MIN_TURN:.0f} or more)", left, right)]
         broken = self._broken(w)
-        lv = self.options.liveness
+        lv = self.o
         done = [f"turned {left:.0f} degrees one way and {right:.0f} the other", f"looked up {up:.0f} degrees",
                 f"the face was covered {len(w.occlusions)} time(s)" if w.occlusions else "no hand pass seen"]
         full = left >= lv.challenge_yaw and right >= lv.challenge_yaw and up >= lv.challenge_pitch
@@ -138,7 +146,7 @@ class ChallengeAnalyzer(Analyzer):
 
     def _broken(self, w: _Window) -> tuple[str, tuple[float, int]] | None:
         """The first face signal that broke while the head was turned, with where."""
-        threshold = self.options.identity.match_threshold
+        threshold = self.match_threshold
         if w.frontal_embeddings and w.turned_embeddings:
             frontal = np.mean(w.frontal_embeddings, axis=0)
             t, index, emb = max(w.turned_embeddings, key=lambda e: float(np.linalg.norm(e[2] - frontal)))

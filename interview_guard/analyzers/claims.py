@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from interview_guard.analyzers.core import Analyzer, CheckStatus, Evidence, Indicator
+from interview_guard.inputs import SessionInputs
 from interview_guard.options import AnalysisOptions
 from interview_guard.profile.load import load_profile
 from interview_guard.speech.core import TranscriptSegment
@@ -16,12 +17,16 @@ class ClaimsAnalyzer(Analyzer):
     checks = ("claim_contradiction",)
 
     @classmethod
-    def runs_with(cls, options: AnalysisOptions) -> bool:
-        return bool(options.profile) and options.speech.enabled
+    def runs_with(cls, settings: AnalysisOptions, inputs: SessionInputs) -> bool:
+        return bool(inputs.profile) and settings.speech.enabled
 
-    def __init__(self, options: AnalysisOptions) -> None:
-        super().__init__(options)
-        self.profile = load_profile(options.profile)
+    @classmethod
+    def from_settings(cls, settings: AnalysisOptions, inputs: SessionInputs = SessionInputs()) -> "ClaimsAnalyzer":
+        return cls(inputs.profile)
+
+    def __init__(self, profile: str) -> None:
+        """profile: the session's profile file (SessionInputs.profile)."""
+        self.profile = load_profile(profile)
         self._year = dt.date.today().year
         self._seen: set[tuple[str, str]] = set()
         self._unread: dict[str, float] = {}  # language -> seconds of speech whose claims cannot be read

@@ -19,7 +19,8 @@ import numpy as np
 
 from interview_guard.analyzers.core import Analyzer, Evidence, Indicator, Series
 from interview_guard.media.core import AudioChunk
-from interview_guard.options import AnalysisOptions
+from interview_guard.inputs import SessionInputs
+from interview_guard.options import AnalysisOptions, ConversationOptions
 from interview_guard.speech.cadence import (CADENCE_LANGUAGE, AnswerCadence, LevelTrack, ReadAloud, judge, judgeable,
                                             measure)
 from interview_guard.speech.core import TranscriptSegment, Word, words_between
@@ -50,12 +51,16 @@ class ConversationAnalyzer(Analyzer):
     reads_voice = True
 
     @classmethod
-    def runs_with(cls, options: AnalysisOptions) -> bool:
-        return options.speech.enabled and options.conversation.enabled
+    def runs_with(cls, settings: AnalysisOptions, inputs: SessionInputs) -> bool:
+        return settings.speech.enabled and settings.conversation.enabled
 
-    def __init__(self, options: AnalysisOptions) -> None:
-        super().__init__(options)
-        self.conv = options.conversation
+    @classmethod
+    def from_settings(cls, settings: AnalysisOptions,
+                      inputs: SessionInputs = SessionInputs()) -> "ConversationAnalyzer":
+        return cls(settings.conversation)
+
+    def __init__(self, options: ConversationOptions) -> None:
+        self.conv = options
         self.voices = SpeakerTurns(same_voice=self.conv.same_voice)
         self.segments: list[TranscriptSegment] = []
         self.answers: list[Answer] = []

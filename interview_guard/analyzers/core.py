@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from interview_guard.faces.core import FaceFrame
+from interview_guard.inputs import SessionInputs
 from interview_guard.media.core import AudioChunk
 from interview_guard.options import AnalysisOptions
 from interview_guard.results import LEVELS, CheckStatus, Evidence, Indicator, Series  # noqa: F401 (re-exported)
@@ -18,8 +19,10 @@ class Analyzer:
 
     Each `on_*` call returns the indicators that became final with that input
     (so live mode can show them at once); `finish` returns the rest.
-    Subclasses set `checks` (the stable check names they may emit) and override
-    `runs_with` when they judge nothing under some options (no speech, say).
+    Subclasses set `checks` (the stable check names they may emit), take their own options in `__init__`
+    (and the session's inputs where they need them), pick those from the run's settings and inputs in
+    `from_settings`, and override `runs_with` when they judge nothing under some settings or inputs (no speech,
+    no profile, say).
     """
 
     checks: ClassVar[tuple[str, ...]] = ()
@@ -27,11 +30,13 @@ class Analyzer:
     reads_voice: ClassVar[bool] = False  # gets the voice pieces (VAD + voice embeddings) of every track
 
     @classmethod
-    def runs_with(cls, options: AnalysisOptions) -> bool:
+    def runs_with(cls, settings: AnalysisOptions, inputs: SessionInputs) -> bool:
         return True
 
-    def __init__(self, options: AnalysisOptions) -> None:
-        self.options = options
+    @classmethod
+    def from_settings(cls, settings: AnalysisOptions, inputs: SessionInputs = SessionInputs()) -> "Analyzer":
+        """The analyzer for one session: its own options taken from the run's settings (and inputs)."""
+        raise NotImplementedError(f"{cls.__name__} must say which options it takes (from_settings)")
 
     def on_faces(self, frame: FaceFrame) -> list[Indicator]:
         return []
@@ -89,5 +94,5 @@ class LivenessAnalyzer(Analyzer):
     """A liveness or deepfake signal: runs unless liveness is turned off (--no-liveness)."""
 
     @classmethod
-    def runs_with(cls, options: AnalysisOptions) -> bool:
-        return options.liveness.enabled
+    def runs_with(cls, settings: AnalysisOptions, inputs: SessionInputs) -> bool:
+        return settings.liveness.enabled

@@ -21,6 +21,7 @@ import numpy as np
 from interview_guard.analyzers.core import CheckStatus, Evidence, Indicator, LivenessAnalyzer, Series
 from interview_guard.faces.core import FaceFrame
 from interview_guard.forgery.core import ForgeryScore
+from interview_guard.inputs import SessionInputs
 from interview_guard.options import AnalysisOptions
 
 WINDOW_S = 3.0
@@ -76,11 +77,15 @@ class FaceForgeryAnalyzer(LivenessAnalyzer):
     checks = ("face_forgery",)
 
     @classmethod
-    def runs_with(cls, options: AnalysisOptions) -> bool:
-        return options.liveness.enabled and options.forgery.enabled
+    def runs_with(cls, settings: AnalysisOptions, inputs: SessionInputs) -> bool:
+        return settings.liveness.enabled and settings.forgery.enabled
 
-    def __init__(self, options: AnalysisOptions) -> None:
-        super().__init__(options)
+    @classmethod
+    def from_settings(cls, settings: AnalysisOptions, inputs: SessionInputs = SessionInputs()) -> "FaceForgeryAnalyzer":
+        return cls()
+
+    def __init__(self) -> None:
+        """Reads the scores the forgery stage (ForgeryOptions) put on the faces: no options of its own."""
         self._open: dict[int, _Open] = {}
         self._runs: dict[int, list[ForgeryWindow]] = {}  # per track, the raising windows in a row
         self.windows: list[ForgeryWindow] = []

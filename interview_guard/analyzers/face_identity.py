@@ -17,7 +17,8 @@ from interview_guard.analyzers.usability import UnusableLog
 from interview_guard.faces.core import FaceFrame, FaceObservation
 from interview_guard.identity.embedder import descriptor_distance as _dist
 from interview_guard.identity.reference import ReferenceFace, load_references
-from interview_guard.options import AnalysisOptions
+from interview_guard.inputs import SessionInputs
+from interview_guard.options import AnalysisOptions, IdentityOptions
 
 
 @dataclass
@@ -77,13 +78,18 @@ class FaceIdentityAnalyzer(Analyzer):
     checks = ("identity_change", "several_identities", "reference_mismatch", "reference_match", "face_unusable")
 
     @classmethod
-    def runs_with(cls, options: AnalysisOptions) -> bool:
-        return options.identity.enabled
+    def runs_with(cls, settings: AnalysisOptions, inputs: SessionInputs) -> bool:
+        return settings.identity.enabled
 
-    def __init__(self, options: AnalysisOptions) -> None:
-        super().__init__(options)
-        self.o = options.identity
-        self.references: list[ReferenceFace] = load_references(self.o.references)
+    @classmethod
+    def from_settings(cls, settings: AnalysisOptions,
+                      inputs: SessionInputs = SessionInputs()) -> "FaceIdentityAnalyzer":
+        return cls(settings.identity, inputs.references)
+
+    def __init__(self, options: IdentityOptions, references: tuple[str, ...] = ()) -> None:
+        """references: the session's photos to compare the candidate with (SessionInputs.references)."""
+        self.o = options
+        self.references: list[ReferenceFace] = load_references(references)
         self.identities: list[_Identity] = []
         self._current: _Identity | None = None
         self._pending: list[_Sample] = []  # enrolment samples, then the far samples of a possible change

@@ -11,7 +11,8 @@ from interview_guard.analyzers.core import Analyzer, CheckStatus, Evidence, Indi
 from interview_guard.analyzers.spans import Span, SpanBuilder, clamp01, span_evidence
 from interview_guard.faces.core import FaceFrame, FaceObservation
 from interview_guard.liveness.appearance import THUMB, FramePicture
-from interview_guard.options import AnalysisOptions
+from interview_guard.inputs import SessionInputs
+from interview_guard.options import AnalysisOptions, CheckOptions
 
 _BLANK_DETAIL = 6.0  # grey-level standard deviation under which a frame shows nothing
 # "Steady": found in 80 % of the last 20 analysed frames (2 s at the default 10 fps). One early
@@ -26,9 +27,13 @@ _SAME_PICTURE = 6.0  # mean grey-level change under which the face's part of the
 class FacePresenceAnalyzer(Analyzer):
     checks = ("no_face", "face_partly_out")
 
-    def __init__(self, options: AnalysisOptions) -> None:
-        super().__init__(options)
-        c = options.checks
+    @classmethod
+    def from_settings(cls, settings: AnalysisOptions,
+                      inputs: SessionInputs = SessionInputs()) -> "FacePresenceAnalyzer":
+        return cls(settings.checks)
+
+    def __init__(self, options: CheckOptions) -> None:
+        self.o = c = options
         self._no_face = SpanBuilder(c.no_face_min_s)
         self._partly_out = SpanBuilder(c.partly_out_min_s)
         self._blank = 0  # frames of the open no-face span whose picture is blank
@@ -54,7 +59,7 @@ class FacePresenceAnalyzer(Analyzer):
             out.append(self._no_face_indicator(span))
         self._remember(frame)
         largest = frame.largest
-        cut_off = largest is not None and largest.in_frame < 1.0 - self.options.checks.partly_out_fraction
+        cut_off = largest is not None and largest.in_frame < 1.0 - self.o.partly_out_fraction
         span = self._partly_out.update(frame.t, cut_off, frame.frame_index)
         if span:
             out.append(_partly_out(span))

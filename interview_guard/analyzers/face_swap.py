@@ -24,6 +24,7 @@ from interview_guard.analyzers.core import Evidence, Indicator, LivenessAnalyzer
 from interview_guard.analyzers.spans import WindowRuns, clamp01
 from interview_guard.faces.core import FaceFrame
 from interview_guard.liveness.jitter import MotionPatches, jerk, unexplained_shift
+from interview_guard.inputs import SessionInputs
 from interview_guard.options import AnalysisOptions
 
 WINDOW_S = 3.0
@@ -63,8 +64,13 @@ class FaceSwapAnalyzer(LivenessAnalyzer):
     checks = ("face_swap_seam", "face_flicker")
     full_rate = True
 
-    def __init__(self, options: AnalysisOptions) -> None:
-        super().__init__(options)
+    @classmethod
+    def from_settings(cls, settings: AnalysisOptions, inputs: SessionInputs = SessionInputs()) -> "FaceSwapAnalyzer":
+        return cls(settings.media.analysis_fps)
+
+    def __init__(self, analysis_fps: float) -> None:
+        """analysis_fps: the frames per second analysed (MediaOptions), which a window's detail needs half of."""
+        self.analysis_fps = analysis_fps
         self._open: _Window | None = None
         self.windows: list[SwapWindow] = []
         self._runs = WindowRuns(self.checks, _SUSTAIN)
@@ -128,7 +134,7 @@ class FaceSwapAnalyzer(LivenessAnalyzer):
         )
 
     def _judge(self, w: _Window, end: float) -> list[Indicator]:
-        detail = float(np.median(w.details)) if len(w.details) >= 0.5 * WINDOW_S * self.options.media.analysis_fps \
+        detail = float(np.median(w.details)) if len(w.details) >= 0.5 * WINDOW_S * self.analysis_fps \
             else None
         jitter = float(np.median(w.jitters)) if len(w.jitters) >= _MIN_JITTER_SAMPLES else None
         window = SwapWindow(w.start, end, detail, _flicker(w), tuple(w.frames), jitter)

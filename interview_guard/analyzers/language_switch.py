@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter
 
 from interview_guard.analyzers.core import Analyzer, Evidence, Indicator
+from interview_guard.inputs import SessionInputs
 from interview_guard.options import AnalysisOptions
 from interview_guard.speech.core import TranscriptSegment
 
@@ -23,11 +24,15 @@ class LanguageSwitchAnalyzer(Analyzer):
     checks = ("language_switch",)
 
     @classmethod
-    def runs_with(cls, options: AnalysisOptions) -> bool:
-        return options.speech.enabled and options.speech.language == "auto"
+    def runs_with(cls, settings: AnalysisOptions, inputs: SessionInputs) -> bool:
+        return settings.speech.enabled and settings.speech.language == "auto"
 
-    def __init__(self, options: AnalysisOptions) -> None:
-        super().__init__(options)
+    @classmethod
+    def from_settings(cls, settings: AnalysisOptions,
+                      inputs: SessionInputs = SessionInputs()) -> "LanguageSwitchAnalyzer":
+        return cls()
+
+    def __init__(self) -> None:
         self._segments: list[TranscriptSegment] = []
 
     def on_speech(self, segment: TranscriptSegment) -> list[Indicator]:

@@ -21,10 +21,11 @@ from interview_guard.analyzers.spans import clamp01
 from interview_guard.faces.core import FaceFrame
 from interview_guard.lipsync.openness import load_phone_openness
 from interview_guard.lipsync.phone_sync import EventWindow, PhoneSync
-from interview_guard.lipsync.signals import lip_gap, mouth_opening, speaking_face
+from interview_guard.lipsync.signals import lip_gap, mouth_opening, mouth_width, speaking_face
 from interview_guard.lipsync.timeline import JUDGED, SILENT, STILL, SyncTimeline, SyncWindow
 from interview_guard.media.core import AudioChunk
-from interview_guard.options import AnalysisOptions
+from interview_guard.inputs import SessionInputs
+from interview_guard.options import AnalysisOptions, LipSyncOptions
 from interview_guard.speech.core import TranscriptSegment, Word, words_between
 
 # Mixed call recordings carry the interviewer's voice too, and a muted microphone or a
@@ -39,6 +40,13 @@ _WORDS_KEPT_S = 120.0
 # and on ../shared/media (README), yet a few real clips read low: it never claims much alone.
 _PHONE_LOW_SYNC_MAX_CONFIDENCE = 0.6
 _PHONE_RUN_GAP_S = 3.0  # segments further apart than this are separate findings
+# A real voice reads one segment under the cut about one time in twenty (the cut passes 95 % of real
+# segments): one low segment alone is a finding only when it is all the session has to judge.
+_PHONE_RUN_MIN = 2
+# A segment's phone offset speaks for it from this confidence (2 of 2 bilabials closed, 3 of 4, ...): the
+# rhythm's offset can lock onto a syllable echo, lip closures on P, B and M cannot (README, Lip-sync).
+_PHONE_CONFIRM = 0.4
+_PHONE_WAIT_S = 60.0  # an offset finding waits this long past its end for its phones, then stands on the rhythm
 # A voice from this mouth keeps its lag from one window to the next (one hop, 1 s, apart); an
 # unrelated voice's best lag jumps by a syllable or more.
 _LAG_JUMP_S = 0.15
@@ -49,12 +57,15 @@ class LipSyncAnalyzer(Analyzer):
     full_rate = True
 
     @classmethod
-    def runs_with(cls, options: AnalysisOptions) -> bool:
-        return options.lip_sync.enabled
+    def runs_with(cls, settings: AnalysisOptions, inputs: SessionInputs) -> bool:
+        return settings.lip_sync.enabled
 
-    def __init__(self, options: AnalysisOptions) -> None:
-        super().__init__(options)
-        self.o = options.lip_sync
+    @classmethod
+    def from_settings(cls, settings: AnalysisOptions, inputs: SessionInputs = SessionInputs()) -> "LipSyncAnalyzer":
+        return cls(settings.lip_sync)
+
+    def __init__(self, options: LipSyncOptions) -> None:
+        self.o = options
         self.timeline = SyncTimeline(self.o)
         self.windows: list[SyncWindow] = []  # every verdict, for the report's plot (one per hop)
         self._runs: dict[str, list[SyncWindow]] = {check: [] for check in self.checks}
@@ -65,14 +76,20 @@ class LipSyncAnalyzer(Analyzer):
         self.phone_sync = PhoneSync(self.o.max_lag_s, self.openness)
         self.event_windows: list[EventWindow] = []
         self._low_run: list[EventWindow] = []  # consecutive segments the mouth did not follow
+        self._phone_judged = 0  # segments with phones enough to judge, all session
+        self._pending_offsets: list[list[SyncWindow]] = []  # av_offset runs waiting for their phones
 
     def on_faces(self, frame: FaceFrame) -> list[Indicator]:
         face = speaking_face(frame)
         opening = mouth_opening(face, frame.frame_size) if face is not None else None
         self.timeline.add_mouth(frame.t, opening, frame.frame_index)
-        self.phone_sync.add_gap(frame.t, lip_gap(face, frame.frame_size) if face is not None else None)
+        if face is None:
+            self.phone_sync.add_mouth(frame.t, None)
+        else:
+            self.phone_sync.add_mouth(frame.t, lip_gap(face, frame.frame_size), mouth_width(face, frame.frame_size))
         found = self._take(self.timeline.windows())
-        return found + self._take_events(self.phone_sync.windows(self.timeline.curves))
+        found += self._take_events(self.phone_sync.windows(self.timeline.curves))
+        return found + self._settle_offsets(frame.t)
 
     def on_audio(self, chunk: AudioChunk) -> list[Indicator]:
         if chunk.track == 0:  # the call's audio; the interviewer's own microphone has no face on screen
@@ -91,11 +108,12 @@ class LipSyncAnalyzer(Analyzer):
         found += self._take_events(self.phone_sync.windows(self.timeline.curves, final=True), final=True)
         for check in self.checks:
             found += self._close(check, at_end=True)
-        return found
+        return found + self._settle_offsets(None)
 
     def _take_events(self, windows, final: bool = False) -> list[Indicator]:
         """Phone windows: kept for the report; a run of segments whose mouth does not follow its phones is one
-        low_sync, raised when the run ends (a segment the mouth follows, a pause, or the end)."""
+        low_sync, raised when the run ends (a segment the mouth follows, a pause, or the end), if it is two
+        segments or more, or every segment the session had to judge."""
         found: list[Indicator] = []
         for w in windows:
             self.event_windows.append(w)
@@ -104,15 +122,19 @@ class LipSyncAnalyzer(Analyzer):
                 continue
             if self._low_run and w.start - self._low_run[-1].end > _PHONE_RUN_GAP_S:
                 found += self._close_low_run()
+            self._phone_judged += 1
             if st.strength < self.openness.low_below:
                 self._low_run.append(w)
             else:
                 found += self._close_low_run()
-        return found + (self._close_low_run() if final else [])
+        return found + (self._close_low_run(final=True) if final else [])
 
-    def _close_low_run(self) -> list[Indicator]:
+    def _close_low_run(self, final: bool = False) -> list[Indicator]:
         run, self._low_run = self._low_run, []
-        return [phone_low_sync(run, self.openness.low_below, self._words)] if run else []
+        whole_session = final and len(run) == self._phone_judged
+        if not run or (len(run) < _PHONE_RUN_MIN and not whole_session):
+            return []
+        return [phone_low_sync(run, self.openness.low_below, self._words)]
 
     def _take(self, windows) -> list[Indicator]:
         found: list[Indicator] = []
@@ -152,7 +174,30 @@ class LipSyncAnalyzer(Analyzer):
             return []
         if check == "av_offset" and _agreement(run) < 2 / 3:
             check = "low_sync"  # the smoothed lag held, but the windows alone peak elsewhere: no real link
+        if check == "av_offset":
+            self._pending_offsets.append(run)  # the phones over it decide, once transcribed
+            return []
         return [_BUILDERS[check](self, run)]
+
+    def _settle_offsets(self, now: float | None) -> list[Indicator]:
+        """The av_offset runs whose phone windows have arrived (all of them at the end, `now` None, or once
+        _PHONE_WAIT_S has passed without): raised, or dropped where confident phones read the lips in step."""
+        phones_to = self.event_windows[-1].end if self.event_windows else float("-inf")
+        found, waiting = [], []
+        for run in self._pending_offsets:
+            if now is not None and phones_to < run[-1].end and now - run[-1].end < _PHONE_WAIT_S:
+                waiting.append(run)
+                continue
+            phones = self._confident_phones(run[0].start, run[-1].end)
+            offsets = sorted(w.estimate.offset_s for w in phones)
+            if not offsets or abs(offsets[len(offsets) // 2]) >= self.o.offset_threshold_s:
+                found.append(self._offset(run, phones))
+        self._pending_offsets = waiting
+        return found
+
+    def _confident_phones(self, start: float, end: float) -> list[EventWindow]:
+        return [w for w in self.event_windows if w.judged and w.event_share > 0 and w.confidence >= _PHONE_CONFIRM
+                and w.start < end and w.end > start]
 
     def status(self, now: float) -> tuple[CheckStatus, ...]:
         """One tile for lip-sync, named av_offset: the latest window's verdict and the run it extends."""
@@ -179,18 +224,31 @@ class LipSyncAnalyzer(Analyzer):
 
     # ------------------------------------------------------------ indicators
 
-    def _offset(self, run: list[SyncWindow]) -> Indicator:
+    def _offset(self, run: list[SyncWindow], phones: list[EventWindow] = ()) -> Indicator:
+        """av_offset from an envelope run; where confident phone windows cover it, their offset is the one
+        reported (lip closures cannot lock onto a syllable echo)."""
         offsets = sorted(w.smoothed.offset_s for w in run if w.smoothed)
         median = offsets[len(offsets) // 2]
         peak = sum(w.support or 0.0 for w in run) / len(run)
+        measured = {"offset_ms": round(median * 1000, 1), "sync_strength": round(peak, 3),
+                    "spread_ms": round((offsets[-1] - offsets[0]) * 1000, 1)}
+        by_phones = ""
+        if phones:
+            ph = sorted(w.estimate.offset_s for w in phones)
+            median = ph[len(ph) // 2]
+            closed, bilabials = sum(w.agreeing for w in phones), sum(w.bilabials for w in phones)
+            by_phones = (f"; the lips close for {closed} of {bilabials} P, B and M at that offset over {len(phones)} "
+                         f"transcript segment(s) (the rhythm alone read {measured['offset_ms']:+.0f} ms)")
+            measured = {**measured, "offset_ms": round(median * 1000, 1),
+                        "rhythm_offset_ms": measured["offset_ms"], "phone_segments": float(len(phones))}
         way = "after" if median > 0 else "before"
         reason = (f"The voice comes {abs(median) * 1000:.0f} ms {way} the lips move, in {len(run)} windows from "
-                  f"{run[0].start:.1f} s to {run[-1].end:.1f} s (sync strength {peak:.2f}): audio and video "
-                  f"were delayed apart, as when the voice is relayed or re-timed separately.")
+                  f"{run[0].start:.1f} s to {run[-1].end:.1f} s (sync strength {peak:.2f}{by_phones}): audio "
+                  f"and video were delayed apart, as when the voice is relayed or re-timed separately.")
         confidence = clamp01(0.3 + 0.7 * clamp01((peak - self.o.low_sync_peak) / 0.4)) * _length_factor(run)
-        return self._indicator("av_offset", run, min(1.0, abs(median) / 0.5), confidence, reason,
-                               {"offset_ms": round(median * 1000, 1), "sync_strength": round(peak, 3),
-                                "spread_ms": round((offsets[-1] - offsets[0]) * 1000, 1)})
+        if phones:
+            confidence = max(confidence, min(0.9, confidence + 0.2))
+        return self._indicator("av_offset", run, min(1.0, abs(median) / 0.5), confidence, reason, measured)
 
     def _low_sync(self, run: list[SyncWindow]) -> Indicator:
         peak = sum(w.support or 0.0 for w in run) / len(run)
@@ -247,8 +305,18 @@ class LipSyncAnalyzer(Analyzer):
             Series("sync_strength", "Lip-sync strength (correlation at the session's offset)", "", times,
                    tuple(None if w is None else round(max(0.0, w.support or 0.0), 3) for w in judged),
                    lower=0.0, upper=1.0, limits=(self.o.low_sync_peak,)),
+            Series("av_offset_combined_ms", "Audio-video offset: phone events where confident, else rhythm", "ms",
+                   times, tuple(None if w is None else round(self._combined_offset(w) * 1000, 1) for w in judged),
+                   lower=-lag, upper=lag, limits=(-limit, limit)),
             *self._phone_series(),
         )
+
+    def _combined_offset(self, w: SyncWindow) -> float:
+        """The offset the av_offset finding would report for this window: the confident phone windows' over
+        its middle, else the rhythm's."""
+        mid = (w.start + w.end) / 2
+        ph = sorted(p.estimate.offset_s for p in self._confident_phones(mid - 0.5, mid + 0.5))
+        return ph[len(ph) // 2] if ph else w.smoothed.offset_s
 
     def _phone_series(self) -> tuple[Series, ...]:
         """The offset from phone events and its confidence, one value per transcript segment (None where

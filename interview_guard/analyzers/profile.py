@@ -8,6 +8,7 @@ from __future__ import annotations
 from interview_guard.analyzers.core import Analyzer, Evidence, Indicator
 from interview_guard.faces.core import FaceFrame
 from interview_guard.media.core import AudioChunk
+from interview_guard.inputs import SessionInputs
 from interview_guard.options import AnalysisOptions
 from interview_guard.profile.checks import PROFILE_CHECKS, ProfileFinding, check_profile
 from interview_guard.profile.load import load_profile
@@ -17,12 +18,16 @@ class ProfileAnalyzer(Analyzer):
     checks = PROFILE_CHECKS
 
     @classmethod
-    def runs_with(cls, options: AnalysisOptions) -> bool:
-        return bool(options.profile)
+    def runs_with(cls, settings: AnalysisOptions, inputs: SessionInputs) -> bool:
+        return bool(inputs.profile)
 
-    def __init__(self, options: AnalysisOptions) -> None:
-        super().__init__(options)
-        self.profile = load_profile(options.profile)  # a malformed profile stops the run before any work
+    @classmethod
+    def from_settings(cls, settings: AnalysisOptions, inputs: SessionInputs = SessionInputs()) -> "ProfileAnalyzer":
+        return cls(inputs.profile)
+
+    def __init__(self, profile: str) -> None:
+        """profile: the session's profile file (SessionInputs.profile)."""
+        self.profile = load_profile(profile)  # a malformed profile stops the run before any work
         self.findings = check_profile(self.profile)
         self._sent = False
 

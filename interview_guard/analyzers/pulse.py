@@ -22,7 +22,8 @@ from interview_guard.analyzers.core import Evidence, Indicator, LivenessAnalyzer
 from interview_guard.analyzers.spans import WindowRuns
 from interview_guard.faces.core import FaceFrame
 from interview_guard.liveness.pulse import PulseEstimate, chrom_signal, estimate_pulse, pos_signal, resample
-from interview_guard.options import AnalysisOptions
+from interview_guard.inputs import SessionInputs
+from interview_guard.options import AnalysisOptions, LivenessOptions
 
 _MIN_SKIN_PX = 150  # pixels in the smallest skin region: fewer and quantisation noise wins
 # "No pulse" is only claimed on faces this large (about 40 x 40 pixels per region): on
@@ -62,9 +63,12 @@ class PulseAnalyzer(LivenessAnalyzer):
     checks = ("no_pulse", "pulse_mismatch")
     full_rate = True
 
-    def __init__(self, options: AnalysisOptions) -> None:
-        super().__init__(options)
-        lv = options.liveness
+    @classmethod
+    def from_settings(cls, settings: AnalysisOptions, inputs: SessionInputs = SessionInputs()) -> "PulseAnalyzer":
+        return cls(settings.liveness)
+
+    def __init__(self, options: LivenessOptions) -> None:
+        self.o = lv = options
         self._window_s, self._hop_s = lv.pulse_window_s, lv.pulse_hop_s
         self._samples: deque[_Sample] = deque(maxlen=int(lv.pulse_window_s * 60) + 1)
         self._next_window = lv.pulse_window_s
@@ -102,16 +106,16 @@ class PulseAnalyzer(LivenessAnalyzer):
             Series("pulse_snr_db", "Pulse signal-to-noise ratio", "dB", times,
                    tuple(round(w.overall.snr_db, 1) if not w.verdict.startswith("cannot") else None
                          for w in self.windows),
-                   limits=(self.options.liveness.pulse_snr_db,)),
+                   limits=(self.o.pulse_snr_db,)),
             Series("pulse_region_gap_bpm", "Forehead against cheeks heart rate", "bpm", times,
                    tuple(round(abs(w.forehead.bpm - w.cheeks.bpm), 1) if not w.verdict.startswith("cannot")
                          else None for w in self.windows),
-                   lower=0.0, limits=(self.options.liveness.pulse_mismatch_bpm,)),
+                   lower=0.0, limits=(self.o.pulse_mismatch_bpm,)),
         )
 
     def _judge(self, start: float, end: float) -> list[Indicator]:
         window = _judge_window([s for s in self._samples if start <= s.t <= end], start, end,
-                               self.options.liveness.pulse_snr_db, self.options.liveness.pulse_mismatch_bpm)
+                               self.o.pulse_snr_db, self.o.pulse_mismatch_bpm)
         self.windows.append(window)
         return [_no_pulse(run) if verdict == "no pulse" else _mismatch(run)
                 for verdict, run in self._runs.add(window, {window.verdict: True})]

@@ -17,6 +17,7 @@ import numpy as np
 
 from interview_guard.analyzers.core import Analyzer, Evidence, Indicator
 from interview_guard.faces.core import FaceFrame, FaceObservation
+from interview_guard.inputs import SessionInputs
 from interview_guard.options import AnalysisOptions
 from interview_guard.speech.core import TranscriptSegment
 
@@ -54,11 +55,14 @@ class ReadingGazeAnalyzer(Analyzer):
     full_rate = True
 
     @classmethod
-    def runs_with(cls, options: AnalysisOptions) -> bool:
-        return options.speech.enabled
+    def runs_with(cls, settings: AnalysisOptions, inputs: SessionInputs) -> bool:
+        return settings.speech.enabled
 
-    def __init__(self, options: AnalysisOptions) -> None:
-        super().__init__(options)
+    @classmethod
+    def from_settings(cls, settings: AnalysisOptions, inputs: SessionInputs = SessionInputs()) -> "ReadingGazeAnalyzer":
+        return cls()
+
+    def __init__(self) -> None:
         self._gaze: deque[tuple[float, int, float]] = deque(maxlen=int(3 * 60))  # ~3 s at full rate
         self.sweeps: list[Sweep] = []
         self._speech: list[tuple[float, float]] = []

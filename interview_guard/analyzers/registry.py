@@ -21,6 +21,7 @@ from interview_guard.analyzers.replay import ReplayAnalyzer
 from interview_guard.analyzers.several_faces import SeveralFacesAnalyzer
 from interview_guard.analyzers.speech_without_face import SpeechWithoutFaceAnalyzer
 from interview_guard.analyzers.viseme_mismatch import VisemeMismatchAnalyzer
+from interview_guard.inputs import SessionInputs
 from interview_guard.options import AnalysisOptions
 
 ANALYZERS: tuple[type[Analyzer], ...] = (
@@ -45,9 +46,14 @@ ANALYZERS: tuple[type[Analyzer], ...] = (
 )
 
 
-def build_analyzers(options: AnalysisOptions) -> list[Analyzer]:
-    """The analyzers that can run with these options (speech checks need speech on)."""
-    return [cls(options) for cls in ANALYZERS if cls.runs_with(options)]
+def build_analyzers(settings: AnalysisOptions, inputs: SessionInputs = SessionInputs()) -> list[Analyzer]:
+    """The analyzers that can run with these settings and inputs (speech checks need speech on)."""
+    return [cls.from_settings(settings, inputs) for cls in ANALYZERS if cls.runs_with(settings, inputs)]
+
+
+def checks_run(settings: AnalysisOptions, inputs: SessionInputs = SessionInputs()) -> tuple[str, ...]:
+    """The checks a session with these settings and inputs runs, in the registry's order."""
+    return tuple(check for cls in ANALYZERS if cls.runs_with(settings, inputs) for check in cls.checks)
 
 
 def all_checks() -> tuple[str, ...]:

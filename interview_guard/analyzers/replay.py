@@ -20,7 +20,8 @@ from interview_guard.analyzers.spans import SpanBuilder, clamp01, span_evidence
 from interview_guard.faces.core import JAW_OPEN, FaceFrame, FaceObservation
 from interview_guard.liveness.loops import LoopFinder, LoopRun
 from interview_guard.liveness.motion import nonrigid_residual
-from interview_guard.options import AnalysisOptions
+from interview_guard.inputs import SessionInputs
+from interview_guard.options import AnalysisOptions, LivenessOptions
 
 FROZEN_MAD = 0.35  # grey levels between 16x16 picture thumbnails: only an identical picture is this close
 # The face thumbnail follows the landmark box, which the tracker nudges by a pixel even on identical
@@ -51,13 +52,17 @@ class _StillWindow:
 class ReplayAnalyzer(LivenessAnalyzer):
     checks = ("frozen_video", "replay_loop", "still_image")
 
-    def __init__(self, options: AnalysisOptions) -> None:
-        super().__init__(options)
-        lv = options.liveness
+    @classmethod
+    def from_settings(cls, settings: AnalysisOptions, inputs: SessionInputs = SessionInputs()) -> "ReplayAnalyzer":
+        return cls(settings.liveness, settings.media.analysis_fps)
+
+    def __init__(self, options: LivenessOptions, analysis_fps: float) -> None:
+        """analysis_fps: the frames per second analysed (MediaOptions): the loop history is kept in frames."""
+        lv, self.analysis_fps = options, analysis_fps
         self._frozen = SpanBuilder(lv.frozen_min_s, max_gap_s=0.0)
         self._previous: tuple[np.ndarray, np.ndarray | None] | None = None
         self._loops = LoopFinder(lv.loop_min_s, lv.loop_min_lag_s,
-                                 history=int(lv.loop_history_s * options.media.analysis_fps) + 1)
+                                 history=int(lv.loop_history_s * analysis_fps) + 1)
         self._still: _StillWindow | None = None
         self._still_hits: list[_StillWindow] = []
         self._window_s = lv.still_window_s
@@ -100,7 +105,7 @@ class ReplayAnalyzer(LivenessAnalyzer):
         assert t is not None
         if w is not None and (t - w.start >= self._window_s or frame is None):
             self._still = None
-            if t - w.start >= 0.9 * self._window_s and _is_still(w, self._window_s, self.options.media.analysis_fps):
+            if t - w.start >= 0.9 * self._window_s and _is_still(w, self._window_s, self.analysis_fps):
                 self._still_hits.append(w)
             elif self._still_hits:
                 return self._still_indicator()

@@ -5,7 +5,8 @@ from __future__ import annotations
 from interview_guard.analyzers.core import Analyzer, CheckStatus, Indicator
 from interview_guard.analyzers.spans import Span, SpanBuilder, clamp01, span_evidence
 from interview_guard.faces.core import FaceFrame
-from interview_guard.options import AnalysisOptions
+from interview_guard.inputs import SessionInputs
+from interview_guard.options import AnalysisOptions, CheckOptions
 
 # A second face under this share of the main face's area is probably a photo or poster.
 _SMALL_FACE_RATIO = 0.1
@@ -14,9 +15,13 @@ _SMALL_FACE_RATIO = 0.1
 class SeveralFacesAnalyzer(Analyzer):
     checks = ("several_faces",)
 
-    def __init__(self, options: AnalysisOptions) -> None:
-        super().__init__(options)
-        self._spans = SpanBuilder(options.checks.several_faces_min_s)
+    @classmethod
+    def from_settings(cls, settings: AnalysisOptions,
+                      inputs: SessionInputs = SessionInputs()) -> "SeveralFacesAnalyzer":
+        return cls(settings.checks)
+
+    def __init__(self, options: CheckOptions) -> None:
+        self._spans = SpanBuilder(options.several_faces_min_s)
         self._max_count = 0
         self._size_ratios: list[float] = []
         self._last_count: int | None = None

@@ -8,7 +8,8 @@ from dataclasses import replace
 from interview_guard.analyzers.core import Analyzer, Evidence, Indicator
 from interview_guard.analyzers.spans import clamp01
 from interview_guard.faces.core import FaceFrame
-from interview_guard.options import AnalysisOptions
+from interview_guard.inputs import SessionInputs
+from interview_guard.options import AnalysisOptions, CheckOptions
 from interview_guard.speech.core import TranscriptSegment, Word
 
 # Words closer than this join one stretch of faceless speech.
@@ -19,11 +20,16 @@ class SpeechWithoutFaceAnalyzer(Analyzer):
     checks = ("speech_without_face",)
 
     @classmethod
-    def runs_with(cls, options: AnalysisOptions) -> bool:
-        return options.speech.enabled
+    def runs_with(cls, settings: AnalysisOptions, inputs: SessionInputs) -> bool:
+        return settings.speech.enabled
 
-    def __init__(self, options: AnalysisOptions) -> None:
-        super().__init__(options)
+    @classmethod
+    def from_settings(cls, settings: AnalysisOptions,
+                      inputs: SessionInputs = SessionInputs()) -> "SpeechWithoutFaceAnalyzer":
+        return cls(settings.checks)
+
+    def __init__(self, options: CheckOptions) -> None:
+        self.o = options
         self._times: list[float] = []  # analysed frame times, increasing
         self._faces: list[bool] = []  # whether each had a face
         self._indices: list[int] = []
@@ -82,7 +88,7 @@ class SpeechWithoutFaceAnalyzer(Analyzer):
         if not run:
             return []
         spoken = sum(w.end - w.start for w in run)
-        if spoken < self.options.checks.speech_without_face_min_s:
+        if spoken < self.o.speech_without_face_min_s:
             return []
         start, end = run[0].start, run[-1].end
         text = " ".join(w.text for w in run)

@@ -31,7 +31,8 @@ from interview_guard.analyzers.core import Analyzer, CheckStatus, Evidence, Indi
 from interview_guard.faces.core import FaceFrame
 from interview_guard.lipsync.events import BILABIALS
 from interview_guard.lipsync.signals import lip_gap, speaking_face
-from interview_guard.options import AnalysisOptions
+from interview_guard.inputs import SessionInputs
+from interview_guard.options import AnalysisOptions, LipSyncOptions
 from interview_guard.speech.core import Phone, TranscriptSegment
 from interview_guard.speech.language import language_name
 
@@ -106,12 +107,16 @@ class VisemeMismatchAnalyzer(Analyzer):
     full_rate = True
 
     @classmethod
-    def runs_with(cls, options: AnalysisOptions) -> bool:
-        return options.lip_sync.enabled and options.speech.enabled and options.speech.align_phones
+    def runs_with(cls, settings: AnalysisOptions, inputs: SessionInputs) -> bool:
+        return settings.lip_sync.enabled and settings.speech.enabled and settings.speech.align_phones
 
-    def __init__(self, options: AnalysisOptions) -> None:
-        super().__init__(options)
-        self.o = options.lip_sync
+    @classmethod
+    def from_settings(cls, settings: AnalysisOptions,
+                      inputs: SessionInputs = SessionInputs()) -> "VisemeMismatchAnalyzer":
+        return cls(settings.lip_sync)
+
+    def __init__(self, options: LipSyncOptions) -> None:
+        self.o = options
         self._frames: deque[tuple[float, int, float | None]] = deque()  # (t, frame index, lip gap or None)
         self._pending: deque[TranscriptSegment] = deque(maxlen=_MAX_PENDING)
         self.judged: list[BilabialCheck] = []

@@ -6,13 +6,24 @@ import argparse
 import json
 import os
 import sys
-from dataclasses import asdict, replace
+from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from interview_guard.errors import UserError
 
+if TYPE_CHECKING:
+    from interview_guard.options import AnalysisOptions
+
+
+# analyze-batch's analysis flags (cli_options.FLAGS): settings only, as a batch has no per-session inputs
+BATCH_FLAGS = ("fps", "language", "device", "no_speech", "no_lip_sync", "no_liveness", "no_forgery",
+               "liveness_full_rate", "no_identity", "voices")
+
 
 def add_batch_parser(sub: argparse._SubParsersAction) -> None:
+    from interview_guard.cli_options import add_analysis_flags
+
     p = sub.add_parser(
         "analyze-batch", help="analyse many recordings on a local process pool or a Ray cluster",
         description="Analyse every recording in the folders, glob patterns and list files given, writing each "
@@ -31,28 +42,23 @@ def add_batch_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--max-memory-gb", type=float, default=0.0, metavar="GB",
                    help="cap each local worker's resident memory; a file that needs more fails alone (default: "
                         "no cap)")
-    p.add_argument("--fps", type=float, default=10.0, help="frames analysed per second (default 10)")
-    p.add_argument("--language", default="en", help="'en' (default), 'auto' or a code")
-    p.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"], help="where speech runs")
-    p.add_argument("--no-speech", action="store_true", help="video only")
-    p.add_argument("--no-lip-sync", action="store_true", help="skip lip-sync (the costliest check)")
-    p.add_argument("--no-liveness", action="store_true", help="skip the liveness and deepfake signals")
-    p.add_argument("--no-forgery", action="store_true", help="skip the learned face-forgery detector")
-    p.add_argument("--liveness-full-rate", action="store_true",
-                   help="every frame for the liveness signals even without lip-sync (the face's jitter needs them)")
-    p.add_argument("--no-identity", action="store_true", help="skip face identity checks")
-    p.add_argument("--voices", type=int, default=2, help="voices that belong on the call's audio (default 2)")
+    add_analysis_flags(p, BATCH_FLAGS, batch_defaults())
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--json", action="store_true", help="print one JSON result per file at the end")
-    p.set_defaults(interviewer_track="auto", max_faces=4, beam_size=1, reference=[], match_threshold=0.6,
-                   av_offset_threshold=200.0, challenge=[], no_turns=False, profile=None)
+
+
+def batch_defaults() -> AnalysisOptions:
+    """A worker with a GPU has time for the larger model (when installed); each result names the model used."""
+    from interview_guard.options import AnalysisOptions, SpeechOptions
+
+    return AnalysisOptions(speech=SpeechOptions(gpu_model="whisper-base"))
 
 
 def run_batch_command(args: argparse.Namespace) -> int:
     from interview_guard.batch.inputs import collect_recordings
     from interview_guard.batch.runner import failure_line, run_batch
     from interview_guard.batch.worker import FileJob
-    from interview_guard.cli_options import options_from_args
+    from interview_guard.cli_options import analysis_from_args
     from interview_guard.config import load_config
     from interview_guard.store import open_store
 
@@ -62,9 +68,7 @@ def run_batch_command(args: argparse.Namespace) -> int:
     config = load_config(args.data_dir)
     with open_store(config):  # migrate once here, not in every worker at the same time
         pass
-    options = options_from_args(args)
-    # A worker with a GPU has time for the larger model (when installed); each result names the model used.
-    options = replace(options, speech=replace(options.speech, gpu_model="whisper-base"))
+    options, _ = analysis_from_args(args, batch_defaults())  # no flag of analyze-batch sets an input
     workers = args.workers or os.cpu_count() or 1
     jobs = [FileJob(str(f), options, str(config.data_dir.resolve()), args.time_limit or _default_limit(f))
             for f in files]

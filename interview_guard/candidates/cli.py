@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from interview_guard.errors import UserError
 
 if TYPE_CHECKING:
-    from interview_guard.options import ContinuityOptions
+    from interview_guard.inputs import SessionInputs
 
 # verify's exit status: what the comparison found (1 stays "some other error", 2 "bad input").
 VERIFY_EXIT = {"same_person": 0, "different_person": 3, "different_voice": 3, "cannot_judge": 4}
@@ -179,19 +179,19 @@ def run_verify(args: argparse.Namespace) -> int:
     from interview_guard.options import MediaOptions, SpeechOptions
     from interview_guard.outputs import evidence_frames
     from interview_guard.store import open_store
-    from interview_guard.store.identity import continuity_options, get_candidate
+    from interview_guard.store.identity import continuity_inputs, get_candidate
     from interview_guard.pipeline import analyze_into_store
 
     with open_store(load_config(args.data_dir)) as store:
         candidate = get_candidate(store, args.candidate)
-        continuity = continuity_options(store, candidate.id)
-        _check_verifiable(candidate.name or candidate.id, candidate.id, continuity)
+        inputs = continuity_inputs(store, candidate.id)
+        _check_verifiable(candidate.name or candidate.id, candidate.id, inputs)
         # Only what identity needs: faces, descriptors, voice pieces (no transcription, lip-sync or liveness).
         options = AnalysisOptions(media=MediaOptions(analysis_fps=args.fps), speech=SpeechOptions(enabled=False),
                                   lip_sync=LipSyncOptions(enabled=False), liveness=LivenessOptions(enabled=False),
-                                  conversation=ConversationOptions(enabled=False), continuity=continuity)
+                                  conversation=ConversationOptions(enabled=False))
         summary, recorder = analyze_into_store(store, args.recording, options, progress=not args.quiet,
-                                                   full_analysis=False)
+                                               full_analysis=False, inputs=inputs)
         assert summary.candidate_continuity is not None
         # A verification is kept as a record of the check, never as a reference the next session is held to.
         summary = replace(summary, candidate_continuity=as_verification(summary.candidate_continuity))
@@ -204,7 +204,7 @@ def run_verify(args: argparse.Namespace) -> int:
     return VERIFY_EXIT.get(report.status, 4)
 
 
-def _check_verifiable(who: str, candidate_id: str, continuity: ContinuityOptions) -> None:
+def _check_verifiable(who: str, candidate_id: str, continuity: SessionInputs) -> None:
     """verify needs consent and at least one reference round; say which is missing and what to do."""
     if not continuity.consent:
         problem, fix = "no consent recorded", "analyse a session with --consent first"

@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from interview_guard.candidates.template import IdentityTemplate, TemplateRound, face_distance, voice_similarity
+from interview_guard.inputs import SessionInputs
 from interview_guard.options import ContinuityOptions
 
 VERDICTS = ("same_person", "different_person", "different_voice", "uncertain", "cannot_judge")
@@ -105,18 +106,19 @@ def round_status(status: str) -> str:
     return "reference" if status in ("first_round", "same_person") else "pending"
 
 
-def continuity_report(candidate_id: str, session: IdentityTemplate, o: ContinuityOptions) -> ContinuityReport:
-    """This session against the candidate's reference rounds; the others (pending, rejected, verifications)
-    are counted as skipped, never compared."""
+def continuity_report(session: IdentityTemplate, o: ContinuityOptions, inputs: SessionInputs) -> ContinuityReport:
+    """This session against the candidate's reference rounds (inputs: who, their consent and rounds); the others
+    (pending, rejected, verifications) are counted as skipped, never compared."""
+    candidate_id, consent = inputs.candidate_id, inputs.consent
     has_data = session.has_face or session.has_voice
-    keep = (max((r.round for r in o.rounds), default=0) + 1) if o.consent and has_data else None
-    ordered = sorted(o.rounds, key=lambda r: r.round)
+    keep = (max((r.round for r in inputs.rounds), default=0) + 1) if consent and has_data else None
+    ordered = sorted(inputs.rounds, key=lambda r: r.round)
     references = tuple(r for r in ordered if r.is_reference)
     skipped = tuple((r.round, r.status) for r in ordered if not r.is_reference)
-    common = dict(candidate_id=candidate_id, consent=o.consent, template=session if o.consent else None,
+    common = dict(candidate_id=candidate_id, consent=consent, template=session if consent else None,
                   keep_as_round=keep, face_threshold=o.face_threshold, same_voice=o.same_voice,
-                  skipped_rounds=skipped if o.consent else ())
-    if not o.consent:
+                  skipped_rounds=skipped if consent else ())
+    if not consent:
         return ContinuityReport(status="no_consent", comparisons=(), **common, reason=(
             "No identity template is kept or compared: the candidate's consent is not recorded "
             "(analyze --consent, or `interview-guard candidates consent`)."))

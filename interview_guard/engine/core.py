@@ -1,7 +1,7 @@
 """Engine: one analysis of one source (a recording or a live call), as a stream of typed events.
 
-    with Engine(options) as engine:
-        for event in engine.run(source):
+    with Engine(settings) as engine:
+        for event in engine.run(source, inputs):
             ...   # Started, FrameJudged, SegmentsHeard, IndicatorFound, ..., Finished (events.py)
 
 The models open in `__enter__` and close in `__exit__`; the stage threads and the speech worker start when
@@ -24,6 +24,7 @@ from interview_guard.events import (Event, FrameJudged, Finished, Finishing, Ind
 from interview_guard.faces import FaceLandmarkerRunner
 from interview_guard.faces.second_look import SecondLook
 from interview_guard.follow_ups import FollowUpBook
+from interview_guard.inputs import SessionInputs
 from interview_guard.media.core import AudioChunk
 from interview_guard.options import AnalysisOptions
 from interview_guard.speech.core import TranscriptSegment
@@ -33,7 +34,8 @@ from interview_guard.stages import END, Stopped, get
 
 
 class Engine:
-    """Made from the analysis settings; analyses one source (the face landmarker tracks one stream)."""
+    """Made from the analysis settings (how to analyse); analyses one source, for one session's inputs (who,
+    compared with what), as the face landmarker tracks one stream."""
 
     def __init__(self, options: AnalysisOptions | None = None) -> None:
         self.options = options or AnalysisOptions()
@@ -69,16 +71,18 @@ class Engine:
     def closed(self) -> bool:
         return self._stack is None
 
-    def run(self, source: Source, session_id: str = "", created: str = "", follow_ups: FollowUpBook | None = None,
-            status_every_s: float = 0.0) -> Iterator[Event]:
-        """The events of analysing `source`, Finished last. session_id: the caller's (a live session names its
-        folder by it), else a new one; follow_ups: a book the caller marks while the run goes (live);
-        status_every_s: also yield every check's live tile this often (wall-clock seconds; 0: never)."""
+    def run(self, source: Source, inputs: SessionInputs | None = None, session_id: str = "", created: str = "",
+            follow_ups: FollowUpBook | None = None, status_every_s: float = 0.0) -> Iterator[Event]:
+        """The events of analysing `source`, Finished last. inputs: the session's (references, profile, challenge
+        windows, candidate; none by default); session_id: the caller's (a live session names its folder by it),
+        else a new one; follow_ups: a book the caller marks while the run goes (live); status_every_s: also yield
+        every check's live tile this often (wall-clock seconds; 0: never)."""
         if self.closed or self._runner is None:
             raise RuntimeError("the engine is not open: use it as `with Engine(options) as engine:`")
         if self._run is not None:
             raise RuntimeError("an Engine analyses one source (the face landmarker tracks one stream): open another")
-        self._run = AnalysisRun(self.options, follow_ups)
+        inputs = inputs if inputs is not None else SessionInputs()
+        self._run = AnalysisRun(self.options, inputs, follow_ups)
         self._events = self._analyse(source, self._run, session_id or new_session_id(), created or utc_timestamp(),
                                      status_every_s)
         return self._events
@@ -97,7 +101,8 @@ class Engine:
         with ExitStack() as stack:
             speech = stack.enter_context(SpeechWorker(self._transcriber)) if self._transcriber else None
             yield Started(session_id, created, source.info)
-            stages = start_stages(source.frames_and_audio(), self._runner, speech, self.options, self._second)
+            stages = start_stages(source.frames_and_audio(), self._runner, speech, self.options, self._second,
+                                  analyzers_read_audio=self.options.analyzers_read_audio_with(run.inputs))
             stack.callback(stages.stop_and_join)
             consumer = _Consumer(run, source, speech, self._transcriber, status_every_s)
             yield from consumer.consume(stages)

@@ -3,7 +3,7 @@ questions) and the SessionSummary made from it. It runs on the engine's consumer
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, fields, is_dataclass
 from pathlib import Path
 
 from interview_guard import __version__
@@ -16,6 +16,7 @@ from interview_guard.face_stats import FaceStats
 from interview_guard.faces.core import FaceFrame
 from interview_guard.follow_ups import FollowUpBook
 from interview_guard.fusion import fuse
+from interview_guard.inputs import SessionInputs
 from interview_guard.media.core import AudioChunk
 from interview_guard.options import AnalysisOptions
 from interview_guard.results import CheckStatus
@@ -29,10 +30,11 @@ class AnalysisRun:
     """Feeds the analyzers; `take_found()` hands over the indicators found since it was last called.
     follow_ups: a live session passes its own book, which the interviewer marks as the session runs."""
 
-    def __init__(self, options: AnalysisOptions, follow_ups: FollowUpBook | None = None) -> None:
-        self.options = options
+    def __init__(self, options: AnalysisOptions, inputs: SessionInputs = SessionInputs(),
+                 follow_ups: FollowUpBook | None = None) -> None:
+        self.options, self.inputs = options, inputs
         self.follow_ups = follow_ups if follow_ups is not None else FollowUpBook()
-        self.analyzers: list[Analyzer] = build_analyzers(options)
+        self.analyzers: list[Analyzer] = build_analyzers(options, inputs)
         self.audio = AudioFeed(self.analyzers)
         self.indicators: list[Indicator] = []
         self.segments: list[TranscriptSegment] = []
@@ -89,7 +91,7 @@ class AnalysisRun:
         languages = sorted({s.language for s in self.segments})
         return SessionSummary(
             session_id=session_id, created=created, tool_version=__version__, source=source.info,
-            settings=settings_of(self.options),
+            settings=settings_of(self.options, self.inputs),
             checks_run=checks, risk=fuse(self.indicators), indicators=tuple(self.indicators),
             series=tuple(s for a in self.analyzers for s in a.series()),
             transcript=TranscriptInfo(model=transcriber.model_name if transcriber else "",
@@ -121,29 +123,20 @@ class AnalysisRun:
         return warnings + source.problems()
 
 
-def settings_of(options: AnalysisOptions) -> dict:
-    """The summary's settings: every option group, reference photos by name, continuity without templates."""
-    return {"media": asdict(options.media), "faces": asdict(options.faces),
-            "speech": asdict(options.speech), "identity": _identity_settings(options),
-            "checks": asdict(options.checks),
-            "lip_sync": asdict(options.lip_sync),
-            "liveness": asdict(options.liveness),
-            "forgery": asdict(options.forgery),
-            "conversation": asdict(options.conversation),
-            "profile": options.profile,
-            "continuity": _continuity_settings(options)}
+def settings_of(settings: AnalysisOptions, inputs: SessionInputs = SessionInputs()) -> dict:
+    """The summary's settings: every field of the settings type, each option group as its fields; and the
+    session's inputs where summary.json has always had them (readers look for them there): the reference
+    photos by file name only (their paths can name people and folders) in identity, the challenge windows in
+    liveness, the profile, and the candidate with the numbers of the rounds compared (never the templates)
+    in continuity. Who recorded the consent is left to the store."""
+    recorded = {f.name: _plain(getattr(settings, f.name)) for f in fields(settings)}
+    recorded["identity"]["references"] = [Path(r).name for r in inputs.references]
+    recorded["liveness"]["challenges"] = [list(window) for window in inputs.challenges]
+    recorded["profile"] = inputs.profile
+    recorded["continuity"].update(candidate_id=inputs.candidate_id, consent=inputs.consent,
+                                  rounds=[r.round for r in inputs.rounds])
+    return recorded
 
 
-def _identity_settings(options: AnalysisOptions) -> dict:
-    """Identity's options; reference photos by file name only (their paths can name people and folders)."""
-    settings = asdict(options.identity)
-    settings["references"] = [Path(r).name for r in options.identity.references]
-    return settings
-
-
-def _continuity_settings(options: AnalysisOptions) -> dict:
-    """The thresholds and the rounds compared (their numbers, never the templates)."""
-    c = options.continuity
-    return {"candidate_id": c.candidate_id, "consent": c.consent, "rounds": [r.round for r in c.rounds],
-            "face_threshold": c.face_threshold, "face_uncertain_from": c.face_uncertain_from,
-            "same_voice": c.same_voice, "different_voice": c.different_voice}
+def _plain(value: object) -> object:
+    return asdict(value) if is_dataclass(value) and not isinstance(value, type) else value

@@ -74,9 +74,10 @@ class Stages:
 
 
 def start_stages(source: Iterable[Decoded], runner: FaceLandmarkerRunner, speech: SpeechWorker | None,
-                 options: AnalysisOptions, second: SecondLook | None = None) -> Stages:
+                 options: AnalysisOptions, second: SecondLook | None, analyzers_read_audio: bool) -> Stages:
     """decode -> faces -> identity, each on its own thread; the caller runs the analyzers.
-    second: the second look for frames where the landmarker finds no face (None: none)."""
+    second: the second look for frames where the landmarker finds no face (None: none); analyzers_read_audio:
+    the audio goes on to the analyzers too (AnalysisOptions.analyzers_read_audio_with the session's inputs)."""
     stop = threading.Event()
     frames: queue.Queue[Decoded] = queue.Queue(maxsize=QUEUE_FRAMES)
     faces: queue.Queue[Tracked] = queue.Queue(maxsize=QUEUE_FRAMES)
@@ -90,7 +91,7 @@ def start_stages(source: Iterable[Decoded], runner: FaceLandmarkerRunner, speech
             return item
         if speech and item.track == 0:
             speech.put(item)  # blocks when transcription falls behind
-        return item if options.analyzers_read_audio else None
+        return item if analyzers_read_audio else None
 
     def faces_of(item: Decoded) -> Tracked:
         if isinstance(item, AudioChunk):

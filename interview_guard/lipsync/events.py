@@ -39,29 +39,46 @@ _MAX_SAMPLE_GAP_S = 0.12  # lip gap samples further apart than this leave a hole
 
 @dataclass(frozen=True)
 class MouthTrack:
-    """The lip gap on a GRID_RATE grid from t0 (session seconds); NaN where the mouth was not judged."""
+    """The lip gap on a GRID_RATE grid from t0 (session seconds); NaN where the mouth was not judged.
+    widths: the mouth width on the same grid (signals.mouth_width), where it was measured."""
 
     t0: float
     gaps: np.ndarray
+    widths: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         if self.gaps.ndim != 1:
             raise ValueError(f"gaps must be one-dimensional, got shape {self.gaps.shape}")
+        if self.widths is not None and self.widths.shape != self.gaps.shape:
+            raise ValueError(f"widths must match gaps {self.gaps.shape}, got shape {self.widths.shape}")
 
     @classmethod
     def from_samples(cls, samples: Iterable[tuple[float, float | None]], t0: float, t1: float) -> "MouthTrack":
         """Linear between lip gap samples (t, gap or None) that are close enough; NaN elsewhere."""
-        grid = t0 + np.arange(max(0, int(round((t1 - t0) * GRID_RATE)))) / GRID_RATE
-        pts = [(t, g) for t, g in samples if g is not None]
-        if len(pts) < 2 or not len(grid):
-            return cls(t0, np.full(len(grid), np.nan))
-        t = np.array([p[0] for p in pts])
-        g = np.array([p[1] for p in pts])
-        values = np.interp(grid, t, g, left=np.nan, right=np.nan)
-        after = np.clip(np.searchsorted(t, grid), 1, len(t) - 1)
-        hole = (t[after] - t[after - 1]) > _MAX_SAMPLE_GAP_S
-        values[hole] = np.nan
-        return cls(t0, values)
+        return cls(t0, on_grid(samples, t0, t1))
+
+    @classmethod
+    def from_shapes(cls, samples: Iterable[tuple[float, float | None, float | None]], t0: float,
+                    t1: float) -> "MouthTrack":
+        """From (t, gap, width) samples, each None where not judged."""
+        samples = list(samples)
+        return cls(t0, on_grid(((t, g) for t, g, _ in samples), t0, t1),
+                   on_grid(((t, w) for t, _, w in samples), t0, t1))
+
+
+def on_grid(samples: Iterable[tuple[float, float | None]], t0: float, t1: float) -> np.ndarray:
+    """Values (t, value or None) on the GRID_RATE grid over [t0, t1): linear between samples close enough
+    together, NaN elsewhere."""
+    grid = t0 + np.arange(max(0, int(round((t1 - t0) * GRID_RATE)))) / GRID_RATE
+    pts = [(t, g) for t, g in samples if g is not None]
+    if len(pts) < 2 or not len(grid):
+        return np.full(len(grid), np.nan)
+    t = np.array([p[0] for p in pts])
+    g = np.array([p[1] for p in pts])
+    values = np.interp(grid, t, g, left=np.nan, right=np.nan)
+    after = np.clip(np.searchsorted(t, grid), 1, len(t) - 1)
+    values[(t[after] - t[after - 1]) > _MAX_SAMPLE_GAP_S] = np.nan
+    return values
 
 
 @dataclass(frozen=True)

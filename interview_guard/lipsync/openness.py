@@ -1,11 +1,15 @@
-"""Phone sync strength: does the mouth open and close the way the heard phones need, at some small lag?
+"""Phone sync strength: does the mouth open, close, round and spread the way the heard phones need, at
+some small lag?
 
 A per-phone model learned in this project from real talking video (training/phone_sync, models/
-phone_openness.json): for each ARPAbet phone, how open the lips are while it is spoken, in standard
-deviations of that speaker's lip gap (P, B, M, F, V closed; AA, AE open). Laid out on the phones' times it
-gives the mouth the voice implies; its correlation with the mouth on screen is high for the voice of this
+phone_openness.json): for each ARPAbet phone, how open the lips are while it is spoken (P, B, M, F, V closed;
+AA, AE open) and how wide the mouth is (W, UW, OW rounded and narrow; IY, AE spread), each in standard
+deviations of that speaker's own values. Laid out on the phones' times they give the mouth the voice implies;
+its correlation with the mouth on screen (the mean of the two, lag by lag) is high for the voice of this
 mouth and near zero for another voice, whatever the loudness rhythm (which is what envelope correlation
-reads, and which any speech shares). Positive lag: the voice comes after the lips, as in offset.py.
+reads, and which any speech shares). Opening and width are two views: another voice that happens to open
+the mouth at the right moments seldom also rounds it at them. Positive lag: the voice comes after the lips,
+as in offset.py.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -34,12 +38,14 @@ class PhoneOpenness:
     search_s: float  # lags judged either side of zero (and of the window's own offset estimate)
     low_below: float  # strength under which a window's voice does not follow its mouth
     min_phones: int  # phones a window needs before its strength counts
+    width: dict[str, float] = field(default_factory=dict)  # phone label -> mean mouth width z-score; {}: unused
 
     @classmethod
     def from_dict(cls, data: dict) -> "PhoneOpenness":
         try:
             return cls({str(k): float(v) for k, v in data["opening"].items()}, float(data["smooth_s"]),
-                       float(data["search_s"]), float(data["low_below"]), int(data["min_phones"]))
+                       float(data["search_s"]), float(data["low_below"]), int(data["min_phones"]),
+                       {str(k): float(v) for k, v in data.get("width", {}).items()})
         except (KeyError, TypeError, ValueError) as e:
             raise ModelError(f"the phone_openness model is malformed ({e}); reinstall interview-guard") from e
 
@@ -62,12 +68,15 @@ class PhoneStrength:
     phones: int
 
 
-def expected_mouth(model: PhoneOpenness, phones: Iterable[Phone], t0: float, n: int) -> tuple[np.ndarray, int]:
-    """The opening the phones imply on the GRID_RATE grid from t0 (NaN between phones), and how many phones."""
+def expected_mouth(model: PhoneOpenness, phones: Iterable[Phone], t0: float, n: int,
+                   values: dict[str, float] | None = None) -> tuple[np.ndarray, int]:
+    """The opening (or, given `values`, another learned per-phone value) the phones imply on the GRID_RATE
+    grid from t0 (NaN between phones), and how many phones."""
+    per_phone = model.opening if values is None else values
     value, count = np.zeros(n), np.zeros(n)
     used = 0
     for p in phones:
-        v = model.opening.get(p.label)
+        v = per_phone.get(p.label)
         a, b = int(round((p.start - t0) * GRID_RATE)), int(round((p.end - t0) * GRID_RATE))
         a, b = max(a, 0), min(b, n)
         if v is None or b <= a:
@@ -103,9 +112,15 @@ def phone_strength(model: PhoneOpenness, track: MouthTrack, phones: Iterable[Pho
                    offset_s: float | None = None) -> PhoneStrength | None:
     """The best correlation within ±search_s of zero lag and, when given, around `offset_s` (a delay the
     window's phone events and rhythm agree on, so a real but delayed voice still reads as this mouth's);
-    None where the mouth or the phones are too few."""
-    mouth = track.gaps  # a correlation: the speaker's own scale of lip gap needs no normalising here
-    expected, used = expected_mouth(model, phones, track.t0, len(mouth))
+    None where the mouth or the phones are too few. With a width model and widths on the track, each lag's
+    correlation is the mean of the opening's and the width's (the opening's alone where the width's is not
+    read)."""
+    phones = list(phones)
+    # correlations: the speaker's own scale of lip gap and width needs no normalising here
+    expected, used = expected_mouth(model, phones, track.t0, len(track.gaps))
+    channels = [(expected, track.gaps)]
+    if model.width and track.widths is not None:
+        channels.append((expected_mouth(model, phones, track.t0, len(track.gaps), model.width)[0], track.widths))
     reach = int(round(model.search_s * GRID_RATE))
     lags = set(range(-reach, reach + 1))
     if offset_s is not None:
@@ -113,9 +128,19 @@ def phone_strength(model: PhoneOpenness, track: MouthTrack, phones: Iterable[Pho
         lags |= set(range(centre - 4, centre + 5))  # the estimate, give or take one 25 fps frame
     best, best_lag = -np.inf, 0
     for lag in sorted(lags):
-        r = correlation_at(expected, mouth, lag)
+        r = _mean_correlation(channels, lag)
         if not np.isnan(r) and r > best:
             best, best_lag = r, lag
     if not np.isfinite(best):
         return None
     return PhoneStrength(round(best, 3), best_lag / GRID_RATE, used)
+
+
+def _mean_correlation(channels: list[tuple[np.ndarray, np.ndarray]], lag: int) -> float:
+    """The mean correlation of each channel's expected and seen values at this lag: the opening's (first)
+    decides whether there is one; a width channel too thin to read leaves the opening's alone."""
+    opening = correlation_at(*channels[0], lag)
+    if np.isnan(opening):
+        return opening
+    others = [r for r in (correlation_at(e, m, lag) for e, m in channels[1:]) if not np.isnan(r)]
+    return float(np.mean([opening, *others]))

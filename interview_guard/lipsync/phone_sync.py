@@ -50,16 +50,17 @@ class EventWindow:
 
 
 class PhoneSync:
-    """add_gap() every frame, add_segment() every transcript segment; windows() yields what is ready."""
+    """add_mouth() every frame, add_segment() every transcript segment; windows() yields what is ready."""
 
     def __init__(self, max_lag_s: float, openness: PhoneOpenness | None = None) -> None:
         self.max_lag = int(round(max_lag_s * 100))
         self.openness = openness
-        self._gaps: deque[tuple[float, float | None]] = deque()
+        self._gaps: deque[tuple[float, float | None, float | None]] = deque()  # (t, lip gap, mouth width)
         self._pending: deque[TranscriptSegment] = deque(maxlen=_MAX_PENDING)
 
-    def add_gap(self, t: float, gap: float | None) -> None:
-        self._gaps.append((t, gap))
+    def add_mouth(self, t: float, gap: float | None, width: float | None = None) -> None:
+        """One frame's lip gap and mouth width (signals.lip_gap, signals.mouth_width), None where not judged."""
+        self._gaps.append((t, gap, width))
         while self._gaps and self._gaps[0][0] < t - _GAPS_KEPT_S:
             self._gaps.popleft()
 
@@ -81,7 +82,7 @@ class PhoneSync:
             return EventWindow(segment.start, segment.end, verdict if estimate is not None or verdict == NOT_ENGLISH
                                else NOT_VISIBLE, estimate)
         margin = self.max_lag / 100 + 0.2
-        track = MouthTrack.from_samples(self._gaps, segment.start - margin, segment.end + margin)
+        track = MouthTrack.from_shapes(self._gaps, segment.start - margin, segment.end + margin)
         events = event_curve(track, segment.phones, self.max_lag)
         curve, share = mixed_curve(events, rhythm)
         estimate = estimate_av_offset(curve, 100, _LAG_PENALTY) if curve is not None else None

@@ -51,6 +51,16 @@ def lip_gap(face: FaceObservation, frame_size: tuple[int, int]) -> float | None:
     return float(np.linalg.norm(xy[13] - xy[14])) / width
 
 
+def mouth_width(face: FaceObservation, frame_size: tuple[int, int]) -> float | None:
+    """Mouth width (corners 61/291) over the distance between the outer eye corners: narrow for rounded
+    phones (W, UW, OW), wide for spread ones (IY, AE). None when the mouth cannot be judged, as lip_gap."""
+    if lip_gap(face, frame_size) is None:
+        return None
+    xy = face.landmarks[:, :2] * np.asarray(frame_size, dtype=np.float32)
+    eyes = eye_distance(xy)
+    return float(np.linalg.norm(xy[61] - xy[291])) / eyes if eyes >= 8.0 else None
+
+
 def speaking_face(frame: FaceFrame) -> FaceObservation | None:
     """The face whose lips are compared with the voice: the largest one (the candidate at the camera)."""
     return frame.largest

@@ -7,9 +7,13 @@ import asyncio
 import os
 import sys
 import webbrowser
+from dataclasses import replace
 from pathlib import Path
 
+from interview_guard.cli_options import add_analysis_flags, analysis_from_args
 from interview_guard.errors import UserError
+from interview_guard.inputs import SessionInputs
+from interview_guard.options import AnalysisOptions
 
 
 def add_live_parser(sub: argparse._SubParsersAction) -> None:
@@ -42,41 +46,33 @@ def _add_server_args(p: argparse.ArgumentParser, host_help: str) -> None:
                    help="where sessions are kept (default: IG_DATA_DIR or ~/.local/share/interview-guard)")
 
 
+# live's and serve's analysis flags (cli_options.FLAGS); their defaults are live_defaults()'s
+LIVE_FLAGS = ("fps", "lip_sync_fps", "language", "device", "no_lip_sync", "no_liveness", "no_forgery", "reference",
+              "profile", "candidate", "consent")
+_NOTES = {"reference": "the page can upload one too", "profile": "the page can upload one too"}
+
+
+def live_defaults() -> AnalysisOptions:
+    """Live settings trade frames for keeping up: 5 analysed fps, 15 mouth fps, 6 s speech windows; the
+    interviewer starts head-turn challenges from the page."""
+    from interview_guard.options import LipSyncOptions, LivenessOptions, MediaOptions, SpeechOptions
+
+    return AnalysisOptions(media=MediaOptions(analysis_fps=5.0), speech=SpeechOptions(window_s=6.0),
+                           lip_sync=LipSyncOptions(fps=15.0), liveness=LivenessOptions(challenge_on_request=True))
+
+
 def _add_analysis_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--fps", type=float, default=5.0, help="frames analysed per second (default 5)")
-    p.add_argument("--lip-sync-fps", type=float, default=15.0,
-                   help="mouth frames per second for lip-sync (default 15; lower keeps up on slow machines)")
-    p.add_argument("--language", default="en", help="'en' (Whisper tiny.en, default), 'auto', or a code")
-    p.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"], help="where speech runs")
-    p.add_argument("--no-lip-sync", action="store_true", help="skip lip-sync (the costliest check)")
-    p.add_argument("--no-liveness", action="store_true", help="skip liveness and deepfake signals")
-    p.add_argument("--no-forgery", action="store_true", help="skip the learned face-forgery detector")
-    p.add_argument("--reference", action="append", default=[], metavar="PHOTO",
-                   help="ID or résumé photo to compare the candidate with (the page can upload one too)")
-    p.add_argument("--profile", type=Path, default=None, metavar="FILE",
-                   help="the candidate's JSON Resume or résumé (the page can upload one too)")
-    p.add_argument("--candidate", default="", metavar="ID",
-                   help="a candidate already in the store (id or e-mail), when there is no profile")
-    p.add_argument("--consent", default="", metavar="TEXT",
-                   help="the candidate consents to an identity template being kept and compared across their "
-                        "sessions: who recorded it and how (needs [candidates] template_key)")
+    add_analysis_flags(p, LIVE_FLAGS, live_defaults(), _NOTES)
 
 
-def live_options(args: argparse.Namespace):
-    from interview_guard.options import (AnalysisOptions, ForgeryOptions, IdentityOptions, LipSyncOptions,
-                                         LivenessOptions, MediaOptions, SpeechOptions)
-
-    # Live defaults trade frames for keeping up: 5 analysed fps, 15 mouth fps, 6 s speech windows.
-    video_only = bool(args.source and args.source.startswith("v4l2:"))
-    return AnalysisOptions(
-        media=MediaOptions(analysis_fps=args.fps),
-        speech=SpeechOptions(enabled=not video_only, language=args.language.lower(), device=args.device,
-                             window_s=6.0),
-        identity=IdentityOptions(references=tuple(args.reference)),
-        lip_sync=LipSyncOptions(enabled=not (video_only or args.no_lip_sync), fps=args.lip_sync_fps),
-        liveness=LivenessOptions(enabled=not args.no_liveness, challenge_on_request=True),
-        forgery=ForgeryOptions(enabled=not args.no_forgery),
-        profile=str(args.profile) if args.profile else "")
+def live_settings(args: argparse.Namespace) -> tuple[AnalysisOptions, SessionInputs]:
+    """The settings and the inputs every session starts from (the page's uploads replace those); a camera
+    (--source v4l2:...) brings no audio: no speech, no lip-sync."""
+    settings, inputs = analysis_from_args(args, live_defaults())
+    if args.source and args.source.startswith("v4l2:"):
+        settings = replace(settings, speech=replace(settings.speech, enabled=False),
+                           lip_sync=replace(settings.lip_sync, enabled=False))
+    return settings, inputs
 
 
 def run_live(args: argparse.Namespace) -> int:
@@ -88,9 +84,10 @@ def run_live(args: argparse.Namespace) -> int:
 
     _require_local(args.host)
     config = load_config(args.data_dir)
+    settings, inputs = live_settings(args)
     with open_store(config) as store:
-        agent = LiveAgent(live_options(args), config.data_dir, store, candidate=args.candidate,
-                          consent_by=args.consent)
+        agent = LiveAgent(settings, config.data_dir, store, candidate=args.candidate, consent_by=args.consent,
+                          inputs=inputs)
         return asyncio.run(_serve(agent, args, web))
 
 
@@ -105,9 +102,10 @@ def run_serve(args: argparse.Namespace) -> int:
     args.source = None
     config = load_config(args.data_dir)
     needs_token = require_token_for(args.host, config.token, str(config.source or config.data_dir / CONFIG_NAME))
+    settings, inputs = live_settings(args)
     with open_store(config) as store:
-        agent = LiveAgent(live_options(args), config.data_dir, store, token=config.token if needs_token else "",
-                          live=not needs_token, candidate=args.candidate, consent_by=args.consent)
+        agent = LiveAgent(settings, config.data_dir, store, token=config.token if needs_token else "",
+                          live=not needs_token, candidate=args.candidate, consent_by=args.consent, inputs=inputs)
         return asyncio.run(_serve(agent, args, web, page="review"))
 
 
@@ -179,9 +177,9 @@ async def _start_source(agent, args: argparse.Namespace):
         agent.keep(asyncio.ensure_future(pump_device(player, session)))
         return session
     path = Path(args.source)
-    options = await asyncio.get_running_loop().run_in_executor(None, agent.session_options, {}, path.parent)
-    player = RecordingPlayer(path, options, speed=args.speed)
-    session = agent.start_session(f"file:{path.name}", options=options)
+    inputs = await asyncio.get_running_loop().run_in_executor(None, agent.session_inputs, {}, path.parent)
+    player = RecordingPlayer(path, agent.options, speed=args.speed, inputs=inputs)
+    session = agent.start_session(f"file:{path.name}", inputs=inputs)
     player.start(session)
     return session
 

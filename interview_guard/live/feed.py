@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import av
 
-from interview_guard.media.convert import AudioAssembler, FramePicker, analysis_size, upright
+from interview_guard.media.convert import AudioAssembler, FramePicker, PictureMaker
 from interview_guard.media.core import AudioChunk, VideoFrame
 from interview_guard.options import AnalysisOptions
 
@@ -118,6 +118,7 @@ class LiveConverter:
         self._picker = FramePicker(options.media.analysis_fps)
         self._full_rate = FramePicker(options.full_rate_fps) if options.full_rate_fps > 0 else None
         self._audio: dict[int, AudioAssembler] = {}
+        self._pictures = PictureMaker(options.media.max_side)
         self.frames_decoded = self.frames_analysed = 0
         self.last_time = 0.0
         self.arrivals: dict[int, float] = {}  # frame index -> arrival (monotonic), the latest few
@@ -150,13 +151,10 @@ class LiveConverter:
             return None
         self.frames_analysed += analysed
         frame = item.frame
-        w, h = analysis_size(frame.width, frame.height, self.options.media.max_side)
-        image = upright(frame.to_ndarray(format="rgb24", width=w, height=h), frame)
+        image, size = self._pictures.picture(frame)
         self.arrivals[index] = item.arrived
         if len(self.arrivals) > self._ARRIVALS_KEPT:
             del self.arrivals[next(iter(self.arrivals))]
-        turned = image.shape[:2] != (h, w)
-        size = (frame.height, frame.width) if turned else (frame.width, frame.height)
         converted = VideoFrame(index=index, t=t, image=image, source_size=size, analysed=analysed)
         if self.on_frame is not None:
             self.on_frame(converted)

@@ -27,9 +27,10 @@ from pathlib import Path
 from aiohttp import web
 from aiortc import RTCPeerConnection, RTCSessionDescription
 
-from interview_guard.analyzers.registry import ANALYZERS
+from interview_guard.analyzers.registry import checks_run
 from interview_guard.errors import UserError
 from interview_guard.follow_ups import FollowUpError, FollowUpsClosed, UnknownFollowUp
+from interview_guard.inputs import SessionInputs
 from interview_guard.live.clock import SenderReports, SessionClock
 from interview_guard.live.journal import Message
 from interview_guard.live.session import LiveSession, new_session_folder
@@ -55,12 +56,16 @@ class LiveAgent:
     connect_timeout_s = 30.0  # from the answer to a connected page (ICE on one machine takes a second)
 
     def __init__(self, options: AnalysisOptions, data_dir: Path, store: Store | None = None,
-                 token: str = "", live: bool = True, candidate: str = "", consent_by: str = "") -> None:
-        """store: sessions are written there and the review app is served; token: every request needs it
-        (a non-local bind); live: serve the live page and WebRTC (off on a non-local bind); candidate and
-        consent_by: the candidate of the sessions (id or e-mail) and their consent to identity templates."""
+                 token: str = "", live: bool = True, candidate: str = "", consent_by: str = "",
+                 inputs: SessionInputs | None = None) -> None:
+        """options: the settings of every session; store: sessions are written there and the review app is
+        served; token: every request needs it (a non-local bind); live: serve the live page and WebRTC (off on
+        a non-local bind); candidate and consent_by: the candidate of the sessions (id or e-mail) and their
+        consent to identity templates; inputs: what every session starts from (the command line's reference
+        photos and profile), which the page's uploads replace."""
         self.options, self.data_dir, self.store, self.token, self.live = options, data_dir, store, token, live
         self.candidate, self.consent_by = candidate, consent_by
+        self.inputs = inputs if inputs is not None else SessionInputs()
         self.sessions: dict[str, LiveSession] = {}
         self.current: LiveSession | None = None
         self._pcs: set[RTCPeerConnection] = set()
@@ -88,12 +93,13 @@ class LiveAgent:
 
     # ------------------------------------------------------------ sessions
 
-    def start_session(self, source: str, candidate: str = "", options: AnalysisOptions | None = None,
+    def start_session(self, source: str, candidate: str = "", inputs: SessionInputs | None = None,
                       folder: Path | None = None) -> LiveSession:
+        """inputs: the session's (session_inputs()), else the agent's own."""
         if self.current is not None and not self.current.ended:
             raise UserError(f"session {self.current.id} is still running: stop it first")
-        session = LiveSession(options or self.options, folder or new_session_folder(self.data_dir), source, candidate,
-                              self.store)
+        session = LiveSession(self.options, folder or new_session_folder(self.data_dir), source, candidate,
+                              self.store, inputs if inputs is not None else self.inputs)
         self.sessions[session.id] = self.current = session
         session.start()
         return session
@@ -134,10 +140,10 @@ class LiveAgent:
         folder = new_session_folder(self.data_dir)
         try:
             # Reading a photo's face and parsing a résumé take real time: off the event loop.
-            options = await asyncio.get_running_loop().run_in_executor(None, self.session_options, params, folder)
+            inputs = await asyncio.get_running_loop().run_in_executor(None, self.session_inputs, params, folder)
             if not any(line.startswith(("m=video", "m=audio")) for line in offer.sdp.splitlines()):
                 raise UserError("the SDP offer has no audio or video to analyse (share a tab or a camera)")
-            session = self.start_session("webrtc", str(params.get("candidate", ""))[:200], options, folder)
+            session = self.start_session("webrtc", str(params.get("candidate", ""))[:200], inputs, folder)
         except UserError as e:
             shutil.rmtree(folder, ignore_errors=True)  # nothing was recorded yet
             return _error(400, str(e))
@@ -172,7 +178,7 @@ class LiveAgent:
             if channel.label != "indicators":
                 return
             listener = _channel_listener(channel)
-            listener(checks_message(session.options))
+            listener(checks_message(session.options, session.inputs))
             session.add_listener(listener)
             channel.on("close", lambda: session.remove_listener(listener))
 
@@ -202,19 +208,19 @@ class LiveAgent:
             if pc.connectionState in ("failed", "closed") and not session.ended:
                 self._end_soon(session, pc if pc.connectionState == "failed" else None)
 
-    def session_options(self, params: dict, folder: Path) -> AnalysisOptions:
-        """The agent's options with what the page sent (profile, reference photo, consent) and the candidate's
+    def session_inputs(self, params: dict, folder: Path) -> SessionInputs:
+        """The agent's inputs with what the page sent (profile, reference photo, consent) and the candidate's
         earlier rounds. Blocking (parsing, a face model, the store): run it off the event loop."""
-        options = self.options
+        inputs = self.inputs
         profile = _upload(params.get("profile"), folder, "profile")
         if profile is not None:
             from interview_guard.profile.load import load_profile
 
             load_profile(profile)  # a malformed profile is refused now, with its reason
-            options = replace(options, profile=str(profile))
+            inputs = replace(inputs, profile=str(profile))
         reference = _upload(params.get("reference"), folder, "reference")
         if reference is not None:
-            options = replace(options, identity=replace(options.identity, references=(str(reference),)))
+            inputs = replace(inputs, references=(str(reference),))
             from interview_guard.identity.reference import load_references
 
             load_references((str(reference),))  # no face in the photo: refused now
@@ -222,8 +228,8 @@ class LiveAgent:
             from interview_guard.store.identity import with_continuity
 
             consent = str(params.get("consent") or "")[:500] or self.consent_by
-            options = with_continuity(self.store, options, self.candidate, consent)
-        return options
+            inputs = with_continuity(self.store, inputs, self.candidate, consent)
+        return inputs
 
     async def current_session(self, request: web.Request) -> web.Response:
         s = self.current
@@ -264,7 +270,7 @@ class LiveAgent:
         await response.prepare(request)
         session.add_listener(listener)  # it queues what it is given: the checks below go out first
         try:
-            await response.write(_event(checks_message(session.options)))
+            await response.write(_event(checks_message(session.options, session.inputs)))
             while True:
                 message = await queue.get()
                 await response.write(_event(message))
@@ -308,9 +314,9 @@ class LiveAgent:
         self._pcs.clear()
 
 
-def checks_message(options: AnalysisOptions) -> Message:
-    """The checks a session with these options runs, in the registry's order."""
-    return {"type": "checks", "checks": [c for cls in ANALYZERS if cls.runs_with(options) for c in cls.checks]}
+def checks_message(options: AnalysisOptions, inputs: SessionInputs | None = None) -> Message:
+    """The checks a session with these settings and inputs runs, in the registry's order."""
+    return {"type": "checks", "checks": list(checks_run(options, inputs if inputs is not None else SessionInputs()))}
 
 
 def _event(message: Message) -> bytes:

@@ -23,6 +23,7 @@ from interview_guard.engine import Engine
 from interview_guard.events import (Event, Finished, Finishing, FrameJudged, IndicatorFound, LanguageChanged,
                                     SegmentsHeard, Started, StatusesNow, new_session_id)
 from interview_guard.follow_ups import FollowUp, FollowUpBook
+from interview_guard.inputs import SessionInputs
 from interview_guard.live.feed import LiveConverter, LiveFrame
 from interview_guard.live.journal import (Journal, Message, follow_up_message, indicator_message, language_message,
                                           status_message, transcript_message)
@@ -48,11 +49,13 @@ class LiveSession:
     """start() loads the models and starts analysing; put() frames; finish() ends it and writes the files."""
 
     def __init__(self, options: AnalysisOptions, folder: Path, source: str, candidate: str = "",
-                 store: Store | None = None) -> None:
+                 store: Store | None = None, inputs: SessionInputs | None = None) -> None:
+        """options: the settings; inputs: this session's references, profile and candidate (none by default)."""
         self.id = folder.name
         self.store = store
         self.recorder: SessionRecorder | None = None
         self.options, self.folder, self.source, self.candidate = options, folder, source, candidate
+        self.inputs = inputs if inputs is not None else SessionInputs()
         self.created = datetime.now(timezone.utc).isoformat(timespec="seconds")
         self.thumbs = ThumbnailRing(folder / "evidence", url_prefix=f"/sessions/{self.id}/evidence/")
         self.media = LiveSource(options, self.id, source, on_frame=self.thumbs.add)
@@ -137,11 +140,11 @@ class LiveSession:
                 stack.enter_context(self.journal)
                 if self.store is not None:
                     self.recorder = SessionRecorder.begin(
-                        self.store, self.id, "live", self.source, profile_path=self.options.profile,
-                        folder=self.folder, candidate_id=self.options.continuity.candidate_id,
-                        consent_by=self.options.continuity.consent_by)
+                        self.store, self.id, "live", self.source, profile_path=self.inputs.profile,
+                        folder=self.folder, candidate_id=self.inputs.candidate_id,
+                        consent_by=self.inputs.consent_by)
                 self._engine = stack.enter_context(Engine(self.options))
-                for event in self._engine.run(self.media, session_id=self.id, created=self.created,
+                for event in self._engine.run(self.media, self.inputs, session_id=self.id, created=self.created,
                                               follow_ups=self.follow_ups, status_every_s=_STATUS_EVERY_S):
                     self._on_event(event)
         except Exception as e:  # reported to the page and the journal, never lost silently

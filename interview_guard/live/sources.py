@@ -18,6 +18,7 @@ from interview_guard.live.clock import SenderReports, SessionClock
 from interview_guard.live.feed import LiveFrame
 from interview_guard.live.session import LiveSession
 from interview_guard.media.reader import RecordingReader, looks_truncated, open_recording
+from interview_guard.inputs import SessionInputs
 from interview_guard.options import AnalysisOptions
 
 logger = logging.getLogger(__name__)
@@ -59,8 +60,11 @@ class RecordingPlayer:
     (an audio track that starts late stays late). A file that stops early is analysed as far as it goes.
     """
 
-    def __init__(self, path: Path, options: AnalysisOptions, speed: float = 1.0) -> None:
-        with self._open(path, options) as reader:
+    def __init__(self, path: Path, options: AnalysisOptions, speed: float = 1.0,
+                 inputs: SessionInputs | None = None) -> None:
+        """options and inputs: the session's settings and inputs (a session that names a candidate reads the
+        audio for their voice even without speech)."""
+        with self._open(path, options, inputs if inputs is not None else SessionInputs()) as reader:
             self.info = reader.info  # probes and validates: bad files fail here, before any session exists
         self.path, self.speed = path, speed
         self._t = 0.0  # the time of the frame last played
@@ -68,8 +72,9 @@ class RecordingPlayer:
         self._thread = threading.Thread(target=self._play, name="player", daemon=True)
 
     @staticmethod
-    def _open(path: Path, options: AnalysisOptions) -> RecordingReader:
-        return open_recording(path, options.media, need_audio=options.needs_audio, use_audio=options.reads_audio)
+    def _open(path: Path, options: AnalysisOptions, inputs: SessionInputs) -> RecordingReader:
+        return open_recording(path, options.media, need_audio=options.needs_audio,
+                              use_audio=options.reads_audio_with(inputs))
 
     def start(self, session: LiveSession) -> "RecordingPlayer":
         self.session = session
@@ -80,7 +85,7 @@ class RecordingPlayer:
         session = self.session
         assert session is not None
         try:
-            with self._open(self.path, session.options) as reader:
+            with self._open(self.path, session.options, session.inputs) as reader:
                 try:
                     t = self._pace(reader, session)
                 finally:

@@ -11,10 +11,13 @@ from collections.abc import Iterator
 
 import av
 import numpy as np
+from av.video.reformatter import VideoReformatter
 
 from interview_guard.media.core import AUDIO_RATE, AudioChunk
 
 CHUNK_SAMPLES = AUDIO_RATE // 10  # audio leaves in 100 ms chunks
+# PyAV 17 and later scale with a pool of threads unless told threads=1; older versions take no `threads` (one thread).
+_ONE_THREAD = {"threads": 1} if int(av.__version__.split(".")[0]) >= 17 else {}
 
 
 def decode_packet(packet: av.Packet) -> list | None:
@@ -111,6 +114,28 @@ class AudioAssembler:
         rest = data[cut:]
         self.pending = [rest] if len(rest) else []
         self.pending_samples = len(rest)
+
+
+class PictureMaker:
+    """Turns decoded frames into upright RGB pictures whose longer side is at most `max_side`.
+
+    Same pixels as `frame.to_ndarray(format="rgb24", width=w, height=h)` (tests/media/test_convert.py),
+    for less: PyAV's to_ndarray builds a new swscale context per frame, with (PyAV 17 and later) a pool of
+    scaler threads of its own; this keeps one context for the stream, which follows each frame's size and
+    colours, and scales on the caller's thread (the stages keep the cores busy anyway). One per stream and
+    thread: the context is not thread-safe.
+    """
+
+    def __init__(self, max_side: int) -> None:
+        self.max_side = max_side
+        self._scaler = VideoReformatter()
+
+    def picture(self, frame: av.VideoFrame) -> tuple[np.ndarray, tuple[int, int]]:
+        """The picture and the (width, height) of the source as displayed (turned when the stream is)."""
+        w, h = analysis_size(frame.width, frame.height, self.max_side)
+        image = upright(self._scaler.reformat(frame, w, h, "rgb24", **_ONE_THREAD).to_ndarray(), frame)
+        turned = image.shape[:2] != (h, w)
+        return image, ((frame.height, frame.width) if turned else (frame.width, frame.height))
 
 
 def upright(image: np.ndarray, frame: av.VideoFrame) -> np.ndarray:

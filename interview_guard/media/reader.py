@@ -15,8 +15,7 @@ from pathlib import Path
 import av
 
 from interview_guard.errors import MediaError
-from interview_guard.media.convert import (AudioAssembler, FramePicker, analysis_size, decode_packet,
-                                           full_rate_picker, upright)
+from interview_guard.media.convert import AudioAssembler, FramePicker, PictureMaker, decode_packet, full_rate_picker
 from interview_guard.media.core import AUDIO_RATE, AudioChunk, MediaInfo, VideoFrame
 from interview_guard.options import MediaOptions
 
@@ -101,12 +100,13 @@ class RecordingReader:
                 assemblers[1] = AudioAssembler(self.info.origin, track=1)
         picker = FramePicker(self.options.analysis_fps)
         full_rate = full_rate_picker(self.full_rate_fps, self.info.fps)
+        pictures = PictureMaker(self.options.max_side)
         try:
             for track, frame in self.decoded():
                 if isinstance(frame, av.AudioFrame):
                     yield from assemblers[track].add(frame)
                 else:
-                    selected = self._on_video_frame(frame, picker, full_rate)
+                    selected = self._on_video_frame(frame, picker, full_rate, pictures)
                     if selected is not None:
                         yield selected
         except av.error.FFmpegError as e:
@@ -145,8 +145,8 @@ class RecordingReader:
             return []
         return frames
 
-    def _on_video_frame(self, frame: av.VideoFrame, picker: "FramePicker",
-                        full_rate: "FramePicker | None") -> VideoFrame | None:
+    def _on_video_frame(self, frame: av.VideoFrame, picker: FramePicker, full_rate: FramePicker | None,
+                        pictures: PictureMaker) -> VideoFrame | None:
         index = self.frames_decoded
         self.frames_decoded += 1
         if frame.time is not None:
@@ -162,10 +162,7 @@ class RecordingReader:
             self.frames_analysed += 1
         else:
             self.frames_full_rate += 1
-        w, h = analysis_size(frame.width, frame.height, self.options.max_side)
-        image = upright(frame.to_ndarray(format="rgb24", width=w, height=h), frame)
-        turned = image.shape[:2] != (h, w)
-        size = (frame.height, frame.width) if turned else (frame.width, frame.height)
+        image, size = pictures.picture(frame)
         return VideoFrame(index=index, t=t, image=image, source_size=size, analysed=analysed)
 
     def _check_complete(self, audio_end: float) -> None:

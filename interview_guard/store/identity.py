@@ -20,7 +20,7 @@ from interview_guard.candidates.cipher import TemplateCipher
 from interview_guard.candidates.compare import round_status
 from interview_guard.candidates.template import ROUND_STATUSES, IdentityTemplate, TemplateRound
 from interview_guard.errors import UserError
-from interview_guard.options import AnalysisOptions, ContinuityOptions
+from interview_guard.inputs import SessionInputs
 from interview_guard.store.db import CandidateNotFound
 from interview_guard.store.profiles import candidate_id_of
 from interview_guard.store.records import PurgeResult
@@ -87,10 +87,11 @@ def get_candidate(store: Store, ref: str) -> CandidateRecord:
                        _counts(db, IdentityTemplateRow.candidate_id, row.id, reference_only=True).get(row.id, 0))
 
 
-def continuity_options(store: Store, candidate_id: str, consent_by: str = "",
-                       base: ContinuityOptions = ContinuityOptions()) -> ContinuityOptions:
-    """What `candidate_continuity` needs before a session starts: whether consent is (or is being) given,
-    and the candidate's earlier rounds, decrypted. A missing or wrong key fails here, before any work."""
+def continuity_inputs(store: Store, candidate_id: str, consent_by: str = "",
+                      base: SessionInputs = SessionInputs()) -> SessionInputs:
+    """What `candidate_continuity` needs before a session starts, with the rest of `base`: the candidate,
+    whether consent is (or is being) given, and their earlier rounds, decrypted. A missing or wrong key fails
+    here, before any work."""
     consent_by = consent_by.strip()
     if not candidate_id:
         if consent_by:
@@ -103,12 +104,12 @@ def continuity_options(store: Store, candidate_id: str, consent_by: str = "",
                    rounds=load_rounds(store, candidate_id, cipher))
 
 
-def with_continuity(store: Store, options: AnalysisOptions, candidate_ref: str = "",
-                    consent_by: str = "") -> AnalysisOptions:
-    """The options with this session's candidate (candidate_ref, else the profile's) and their rounds."""
+def with_continuity(store: Store, inputs: SessionInputs, candidate_ref: str = "",
+                    consent_by: str = "") -> SessionInputs:
+    """The session's inputs with its candidate (candidate_ref, else the profile's) and their rounds."""
     candidate_id = get_candidate(store, candidate_ref).id if candidate_ref else \
-        candidate_id_of(options.profile) if options.profile else ""
-    return replace(options, continuity=continuity_options(store, candidate_id, consent_by, base=options.continuity))
+        candidate_id_of(inputs.profile) if inputs.profile else ""
+    return continuity_inputs(store, candidate_id, consent_by, base=inputs)
 
 
 def template_cipher(store: Store) -> TemplateCipher:

@@ -28,7 +28,7 @@ def scenarios(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Scenario]:
 def analyse(path: Path, voices: int = 2, track: str = "auto") -> tuple[ConversationAnalyzer, list]:
     options = AnalysisOptions(media=MediaOptions(interviewer_track=track),
                               conversation=ConversationOptions(voices_expected=voices))
-    analyzer = ConversationAnalyzer(options)
+    analyzer = ConversationAnalyzer.from_settings(options)
     feed = AudioFeed([analyzer])
     with open_recording(path, options.media) as reader:
         for item in reader.frames_and_audio():

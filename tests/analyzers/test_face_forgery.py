@@ -8,6 +8,7 @@ import numpy as np
 
 from interview_guard.analyzers.face_forgery import MIN_CROPS, RAISE_AT, WINDOW_S, FaceForgeryAnalyzer, pool
 from interview_guard.forgery.core import ForgeryScore
+from interview_guard.inputs import SessionInputs
 from interview_guard.options import AnalysisOptions, ForgeryOptions, LivenessOptions
 from tests.analyzers.helpers import face, frames, run
 
@@ -29,7 +30,7 @@ def _scored(prob_at, every: float = 0.5, track: int = 1, cam_row: int = 3, px: f
 
 
 def test_a_blended_face_is_one_finding_with_its_frames_and_region():
-    found = run(FaceForgeryAnalyzer(AnalysisOptions()), frames(12.0, _scored(lambda t: 0.97 if t >= 6 else 0.1)))
+    found = run(FaceForgeryAnalyzer(), frames(12.0, _scored(lambda t: 0.97 if t >= 6 else 0.1)))
     assert [i.check for i in found] == ["face_forgery"]
     ind = found[0]
     assert 6.0 - WINDOW_S <= ind.start <= 6.0 and ind.end >= 11.5
@@ -41,7 +42,7 @@ def test_a_blended_face_is_one_finding_with_its_frames_and_region():
 
 
 def test_a_real_face_raises_nothing_and_the_series_shows_each_window():
-    analyzer = FaceForgeryAnalyzer(AnalysisOptions())
+    analyzer = FaceForgeryAnalyzer()
     assert run(analyzer, frames(12.0, _scored(lambda t: 0.2))) == []
     (series,) = analyzer.series()
     assert series.name == "face_forgery_score" and len(series.values) == 4
@@ -51,26 +52,26 @@ def test_a_real_face_raises_nothing_and_the_series_shows_each_window():
 def test_too_few_crops_are_not_judged():
     # One crop every 1.5 s: under MIN_CROPS per window, however high the scores.
     every = WINDOW_S / (MIN_CROPS - 1) + 0.01
-    assert run(FaceForgeryAnalyzer(AnalysisOptions()), frames(9.0, _scored(lambda t: 0.99, every=round(every, 1)))) \
+    assert run(FaceForgeryAnalyzer(), frames(9.0, _scored(lambda t: 0.99, every=round(every, 1)))) \
         == []
 
 
 def test_a_small_face_is_less_sure():
-    big = run(FaceForgeryAnalyzer(AnalysisOptions()), frames(6.0, _scored(lambda t: 0.97)))
-    small = run(FaceForgeryAnalyzer(AnalysisOptions()), frames(6.0, _scored(lambda t: 0.97, px=50.0)))
+    big = run(FaceForgeryAnalyzer(), frames(6.0, _scored(lambda t: 0.97)))
+    small = run(FaceForgeryAnalyzer(), frames(6.0, _scored(lambda t: 0.97, px=50.0)))
     assert small[0].confidence < big[0].confidence and "small" in small[0].reason
 
 
 def test_each_face_is_pooled_on_its_own():
     swapped, real = _scored(lambda t: 0.97, track=1), _scored(lambda t: 0.1, track=2)
-    found = run(FaceForgeryAnalyzer(AnalysisOptions()), frames(6.0, lambda t: swapped(t) + real(t)))
+    found = run(FaceForgeryAnalyzer(), frames(6.0, lambda t: swapped(t) + real(t)))
     assert [i.track_id for i in found] == [1]
 
 
 def test_off_with_liveness_or_forgery_off():
-    assert not FaceForgeryAnalyzer.runs_with(AnalysisOptions(liveness=LivenessOptions(enabled=False)))
-    assert not FaceForgeryAnalyzer.runs_with(AnalysisOptions(forgery=ForgeryOptions(enabled=False)))
-    assert FaceForgeryAnalyzer.runs_with(AnalysisOptions())
+    assert not FaceForgeryAnalyzer.runs_with(AnalysisOptions(liveness=LivenessOptions(enabled=False)), SessionInputs())
+    assert not FaceForgeryAnalyzer.runs_with(AnalysisOptions(forgery=ForgeryOptions(enabled=False)), SessionInputs())
+    assert FaceForgeryAnalyzer.runs_with(AnalysisOptions(), SessionInputs())
 
 
 def test_pool_means_each_window():

@@ -18,7 +18,7 @@ def _words(start: float, end: float, step: float = 0.4) -> list[tuple[float, flo
 def test_speech_while_no_face_is_flagged_and_quoted() -> None:
     ff = frames(10.0, lambda t: [] if 4.0 <= t < 7.0 else [face(t)])
     seg = segment(_words(4.2, 6.6))
-    (ind,) = run(SpeechWithoutFaceAnalyzer(AnalysisOptions()), ff, [seg])
+    (ind,) = run(SpeechWithoutFaceAnalyzer.from_settings(AnalysisOptions()), ff, [seg])
     assert ind.check == "speech_without_face"
     assert ind.start == pytest.approx(4.2) and ind.end <= 7.0
     assert "w0" in ind.reason and ind.evidence[0].words.startswith("w0")
@@ -26,12 +26,12 @@ def test_speech_while_no_face_is_flagged_and_quoted() -> None:
 
 def test_speech_with_a_face_raises_nothing() -> None:
     ff = frames(6.0, lambda t: [face(t)])
-    assert run(SpeechWithoutFaceAnalyzer(AnalysisOptions()), ff, [segment(_words(0.5, 5.5))]) == []
+    assert run(SpeechWithoutFaceAnalyzer.from_settings(AnalysisOptions()), ff, [segment(_words(0.5, 5.5))]) == []
 
 
 def test_speech_that_arrives_before_the_frames_is_judged_later() -> None:
     """Live mode: transcript segments may reach the analyzer before the frames that cover them."""
-    analyzer = SpeechWithoutFaceAnalyzer(AnalysisOptions())
+    analyzer = SpeechWithoutFaceAnalyzer.from_settings(AnalysisOptions())
     assert analyzer.on_speech(segment(_words(1.0, 3.0))) == []
     found = []
     for f in frames(5.0, lambda t: []):
@@ -41,7 +41,7 @@ def test_speech_that_arrives_before_the_frames_is_judged_later() -> None:
 
 
 def test_memory_stays_bounded_over_a_long_session() -> None:
-    analyzer = SpeechWithoutFaceAnalyzer(AnalysisOptions())
+    analyzer = SpeechWithoutFaceAnalyzer.from_settings(AnalysisOptions())
     for f in frames(1200.0, lambda t: [face(t)]):  # 20 minutes at 10 fps, no speech pending
         analyzer.on_faces(f)
     assert len(analyzer._times) < 2100

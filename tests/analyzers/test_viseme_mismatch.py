@@ -63,7 +63,7 @@ def talking_face(t: float, gap: float, yaw: float = 0.0):
 
 
 def run(duration: float, gap_at, segs, yaw_at=lambda t: 0.0, options: AnalysisOptions | None = None):
-    analyzer = VisemeMismatchAnalyzer(options or AnalysisOptions())
+    analyzer = VisemeMismatchAnalyzer.from_settings(options or AnalysisOptions())
     found, pending = [], list(segs)
     for k in range(int(duration * FPS)):
         t = k / FPS

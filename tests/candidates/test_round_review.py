@@ -53,11 +53,11 @@ def media(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
                                                                "email": "alex@example.org"}}))
 
     def analyze_into_store(store, path: Path, options, progress: bool = True, content_hash: str = "",
-                           full_analysis: bool = True):
-        c, sid = options.continuity, new_session_id()
-        recorder = SessionRecorder.begin(store, sid, "recording", path.name, str(path), options.profile,
-                                         candidate_id=c.candidate_id, consent_by=c.consent_by)
-        report = continuity_report(c.candidate_id, TEMPLATES[path.name], c)
+                           full_analysis: bool = True, inputs=None):
+        sid = new_session_id()
+        recorder = SessionRecorder.begin(store, sid, "recording", path.name, str(path), inputs.profile,
+                                         candidate_id=inputs.candidate_id, consent_by=inputs.consent_by)
+        report = continuity_report(TEMPLATES[path.name], options.continuity, inputs)
         return replace(summary(sid, path.name), candidate_continuity=report), recorder
 
     monkeypatch.setattr("interview_guard.pipeline.analyze_into_store", analyze_into_store)

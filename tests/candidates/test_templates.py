@@ -10,6 +10,7 @@ import pytest
 from interview_guard.candidates.cipher import TemplateCipher, TemplateKeyError, new_key
 from interview_guard.candidates.compare import continuity_report
 from interview_guard.candidates.template import IdentityTemplate, TemplateBuilder, TemplateRound
+from interview_guard.inputs import SessionInputs
 from interview_guard.options import ContinuityOptions
 from interview_guard.speech.voices import VoicePiece
 
@@ -94,16 +95,16 @@ def test_the_voice_is_the_one_heard_longest_on_the_call_and_needs_enough_speech(
 
 def test_same_face_same_voice_is_the_same_person_and_says_so_with_distances() -> None:
     face, voice = person(1), RNG.normal(0, 1, 256)
-    o = ContinuityOptions(candidate_id="c", consent=True, rounds=(round_of(1, template(face, voice)),))
-    report = continuity_report("c", template(face + 0.01, voice), o)
+    inputs = SessionInputs(candidate_id="c", consent=True, rounds=(round_of(1, template(face, voice)),))
+    report = continuity_report(template(face + 0.01, voice), ContinuityOptions(), inputs)
     assert report.status == "same_person" and report.keep_as_round == 2
     assert "round 1 (2026-11-01)" in report.reason and "voice similarity 1.00" in report.reason
 
 
 def test_another_face_is_a_different_person_even_when_one_round_matches() -> None:
     a, b = person(1), person(2)
-    o = ContinuityOptions(candidate_id="c", consent=True, rounds=(round_of(1, template(a)), round_of(2, template(b))))
-    report = continuity_report("c", template(a), o)
+    inputs = SessionInputs(candidate_id="c", consent=True, rounds=(round_of(1, template(a)), round_of(2, template(b))))
+    report = continuity_report(template(a), ContinuityOptions(), inputs)
     assert report.status == "different_person"
     assert [c.verdict for c in report.comparisons] == ["same_person", "different_person"]
     assert "not the person of round 2" in report.reason and "Same person as round 1" in report.reason
@@ -113,14 +114,14 @@ def test_the_same_face_with_another_voice_is_flagged_as_a_different_voice() -> N
     face = person(1)
     voice = RNG.normal(0, 1, 256)
     other = voice - (voice @ voice) / (voice @ voice) * voice + RNG.normal(0, 1, 256)  # far from voice
-    o = ContinuityOptions(candidate_id="c", consent=True, rounds=(round_of(1, template(face, voice)),))
-    report = continuity_report("c", template(face, other), o)
+    inputs = SessionInputs(candidate_id="c", consent=True, rounds=(round_of(1, template(face, voice)),))
+    report = continuity_report(template(face, other), ContinuityOptions(), inputs)
     assert report.status == "different_voice" and "the voice does not" in report.reason
 
 
 def test_without_consent_nothing_is_kept_or_compared_and_the_report_says_so() -> None:
-    o = ContinuityOptions(candidate_id="c", consent=False)
-    report = continuity_report("c", template(person(1)), o)
+    inputs = SessionInputs(candidate_id="c", consent=False)
+    report = continuity_report(template(person(1)), ContinuityOptions(), inputs)
     assert report.status == "no_consent" and report.template is None and report.keep_as_round is None
     assert "consent" in report.reason and report.to_dict()["rounds"] == []
 
@@ -129,6 +130,6 @@ def test_a_face_just_under_the_threshold_is_uncertain_not_the_same_person() -> N
     a = person(1)
     direction = RNG.normal(0, 1, 128)
     near = a + direction / np.linalg.norm(direction) * 0.55  # between 0.5 and 0.6: a look-alike band
-    o = ContinuityOptions(candidate_id="c", consent=True, rounds=(round_of(1, template(a)),))
-    report = continuity_report("c", template(near), o)
+    inputs = SessionInputs(candidate_id="c", consent=True, rounds=(round_of(1, template(a)),))
+    report = continuity_report(template(near), ContinuityOptions(), inputs)
     assert report.status == "uncertain" and "Cannot tell" in report.reason and "0.55" in report.reason

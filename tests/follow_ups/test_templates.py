@@ -14,7 +14,6 @@ from interview_guard.analyzers.claims import ClaimsAnalyzer
 from interview_guard.analyzers.core import Indicator
 from interview_guard.analyzers.profile import ProfileAnalyzer
 from interview_guard.follow_ups import FollowUp, propose_follow_ups
-from interview_guard.options import AnalysisOptions
 from interview_guard.profile.checks import check_profile
 from tests.analyzers.helpers import segment
 from tests.follow_ups.helpers import finding, window
@@ -34,7 +33,7 @@ def assert_neutral(f: FollowUp) -> None:
 
 def claim(tmp_path: Path, text: str) -> Indicator:
     """The claims check's indicator for one sentence said at 10 s, against the test résumé."""
-    analyzer = ClaimsAnalyzer(AnalysisOptions(profile=str(write(tmp_path, resume()))))
+    analyzer = ClaimsAnalyzer(str(write(tmp_path, resume())))
     words = [(10.0 + 0.4 * i, 10.35 + 0.4 * i, w) for i, w in enumerate(text.split())]
     (found,) = analyzer.on_speech(segment(words))
     return found
@@ -67,7 +66,7 @@ def test_a_contradiction_asks_which_is_right_quoting_both_sides(tmp_path: Path, 
 
 
 def profile_indicators(tmp_path: Path, **changes) -> list[Indicator]:
-    analyzer = ProfileAnalyzer(AnalysisOptions(profile=str(write(tmp_path, resume(**changes)))))
+    analyzer = ProfileAnalyzer(str(write(tmp_path, resume(**changes))))
     analyzer.findings = check_profile(analyzer.profile, TODAY)
     return analyzer.finish(0.0)
 

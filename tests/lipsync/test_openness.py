@@ -57,6 +57,49 @@ def test_a_delay_beyond_the_search_is_still_found_around_the_window_estimate():
     assert s.strength > 0.7 and abs(s.lag_s - 0.8) <= 0.02
 
 
+WIDTH_MODEL = PhoneOpenness({"P": -0.8, "AA": 0.6, "UW": 0.0, "IY": 0.0, "T": 0.0}, 0.04, 0.3, 0.36, 12,
+                            {"P": 0.0, "AA": 0.0, "UW": -1.0, "IY": 1.0, "T": 0.0})
+
+
+def _rounding_mouth(phones: list[Phone], duration: float, seed: int) -> MouthTrack:
+    """A mouth whose opening follows P/AA and whose width follows UW/IY, with noise."""
+    rng = np.random.default_rng(seed)
+    n = int(duration * GRID_RATE)
+    gap, width = np.full(n, 0.15), np.full(n, 1.0)
+    for p in phones:
+        a, b = int(p.start * GRID_RATE), int(p.end * GRID_RATE)
+        gap[a:b] = {"P": 0.01, "AA": 0.35}.get(p.label, 0.15)
+        width[a:b] = {"UW": 0.8, "IY": 1.25}.get(p.label, 1.0)
+    return MouthTrack(0.0, gap + rng.normal(0, 0.02, n), width + rng.normal(0, 0.02, n))
+
+
+def _shaped_phones(seed: int, n: int = 40) -> list[Phone]:
+    rng = np.random.default_rng(seed)
+    t, out = 0.0, []
+    for label in rng.choice(["P", "AA", "UW", "IY", "T"], n):
+        d = float(rng.uniform(0.06, 0.14))
+        out.append(Phone(str(label), round(t, 3), round(t + d, 3), "w"))
+        t += d
+    return out
+
+
+def test_the_mouth_width_separates_voices_the_opening_alone_cannot_tell_apart():
+    own = _shaped_phones(5)
+    # the same openings at the same times, the rounded and spread vowels swapped: a voice that opens this mouth
+    # where it opens, but rounds it where it spreads
+    swapped = [Phone({"UW": "IY", "IY": "UW"}.get(p.label, p.label), p.start, p.end, p.word) for p in own]
+    track = _rounding_mouth(own, 5.0, seed=1)
+    opening_only = PhoneOpenness(WIDTH_MODEL.opening, 0.04, 0.3, 0.36, 12)
+    assert abs(phone_strength(opening_only, track, own).strength
+               - phone_strength(opening_only, track, swapped).strength) < 0.05
+    with_width = phone_strength(WIDTH_MODEL, track, own).strength
+    assert with_width > 0.7
+    assert phone_strength(WIDTH_MODEL, track, swapped).strength < with_width - 0.4
+    # a track without widths reads the opening alone
+    assert phone_strength(WIDTH_MODEL, MouthTrack(0.0, track.gaps), swapped).strength == \
+        phone_strength(opening_only, track, swapped).strength
+
+
 def test_an_unseen_mouth_or_unknown_phones_give_no_strength():
     phones = _phones(4)
     assert phone_strength(MODEL, MouthTrack(0.0, np.full(600, np.nan)), phones) is None
@@ -73,6 +116,7 @@ def test_the_bundled_model_closes_the_lips_for_bilabials_and_opens_them_for_open
     m = load_phone_openness()
     assert max(m.opening[k] for k in ("P", "B", "M")) < -0.4 < 0.3 < m.opening["AA"]
     assert 0.0 < m.low_below < 0.6 and m.min_phones >= 5
+    assert max(m.width[k] for k in ("W", "UW")) < -0.3 < 0.1 < m.width["IY"]  # rounded narrow, spread wide
 
 
 def test_a_far_lag_counts_only_where_phone_events_and_rhythm_agree_on_it():

@@ -27,18 +27,17 @@ def profile_upload() -> dict:
     return {"name": "alex.json", "data": base64.b64encode(json.dumps(ALEX).encode()).decode()}
 
 
-def test_page_consent_with_a_profile_reaches_the_options(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_page_consent_with_a_profile_reaches_the_inputs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("IG_TEMPLATE_KEY", new_key())
     with open_store(load_config(tmp_path)) as store:
         agent = LiveAgent(AnalysisOptions(), tmp_path, store=store)
         folder = tmp_path / "s"
         folder.mkdir()
-        options = agent.session_options({"profile": profile_upload(), "consent": "Dana, on the live page"}, folder)
-        c = options.continuity
+        c = agent.session_inputs({"profile": profile_upload(), "consent": "Dana, on the live page"}, folder)
         assert (c.consent, c.consent_by, c.candidate_id) == (True, "Dana, on the live page",
                                                                candidate_key("Alex Candidate", "alex@example.org"))
-        unticked = agent.session_options({"profile": profile_upload(), "consent": ""}, folder)
-        assert not unticked.continuity.consent and unticked.continuity.consent_by == ""
+        unticked = agent.session_inputs({"profile": profile_upload(), "consent": ""}, folder)
+        assert not unticked.consent and unticked.consent_by == ""
 
 
 def test_page_consent_without_a_candidate_is_refused_with_its_reason(tmp_path: Path) -> None:
@@ -61,4 +60,4 @@ def test_consent_without_a_key_fails_before_the_session(tmp_path: Path, monkeypa
         folder = tmp_path / "s"
         folder.mkdir()
         with pytest.raises(UserError, match="template_key|IG_TEMPLATE_KEY"):
-            agent.session_options({"profile": profile_upload(), "consent": "Dana"}, folder)
+            agent.session_inputs({"profile": profile_upload(), "consent": "Dana"}, folder)

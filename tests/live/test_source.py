@@ -13,7 +13,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from interview_guard.cli import main
 from interview_guard.config import default_data_dir
-from interview_guard.live.cli import live_options
+from interview_guard.live.cli import live_settings
 from interview_guard.live.server import LiveAgent
 from interview_guard.live.sources import RecordingPlayer
 from tests.conftest import run_ffmpeg
@@ -59,7 +59,8 @@ def test_source_file_keeps_stream_start_times_and_writes_the_session(late_audio_
 def test_a_page_can_follow_a_source_session_through_events(media_dir: Path, tmp_path: Path) -> None:
     args = argparse.Namespace(source="x", fps=5.0, lip_sync_fps=15.0, language="en", device="cpu",
                               no_lip_sync=True, no_liveness=True, no_forgery=False, reference=[], profile=None)
-    agent = LiveAgent(live_options(args), tmp_path)
+    settings, inputs = live_settings(args)
+    agent = LiveAgent(settings, tmp_path, inputs=inputs)
 
     async def run() -> list[dict]:
         async with TestClient(TestServer(agent.app())) as client:

@@ -87,7 +87,7 @@ def _frames(jerk_px: float, seconds: float = 7.0, fps: float = 30.0) -> list:
 
 
 def test_a_face_jerking_against_a_steady_head_raises_face_flicker() -> None:
-    analyzer = FaceSwapAnalyzer(AnalysisOptions())
+    analyzer = FaceSwapAnalyzer.from_settings(AnalysisOptions())
     found = [i for i in run(analyzer, _frames(jerk_px=1.5)) if i.check == "face_flicker"]
     assert found, "a face jerking by 1.5 px against its head was not flagged"
     assert found[0].measurements["jitter_eye_pct"] > 100 * JITTER_LIMIT
@@ -96,7 +96,7 @@ def test_a_face_jerking_against_a_steady_head_raises_face_flicker() -> None:
 
 
 def test_a_face_moving_with_its_head_raises_nothing_and_is_measured() -> None:
-    analyzer = FaceSwapAnalyzer(AnalysisOptions())
+    analyzer = FaceSwapAnalyzer.from_settings(AnalysisOptions())
     assert not run(analyzer, _frames(jerk_px=0.0))
     jitter = next(s for s in analyzer.series() if s.name == "face_jitter")
     values = [v for v in jitter.values if v is not None]
@@ -104,7 +104,7 @@ def test_a_face_moving_with_its_head_raises_nothing_and_is_measured() -> None:
 
 
 def test_jitter_is_not_judged_from_frames_too_far_apart() -> None:
-    analyzer = FaceSwapAnalyzer(AnalysisOptions())
+    analyzer = FaceSwapAnalyzer.from_settings(AnalysisOptions())
     ten_fps = [f for f in _frames(jerk_px=1.5) if f.analysed]  # what --no-lip-sync gives by default
     assert not run(analyzer, ten_fps)
     assert all(v is None for v in next(s for s in analyzer.series() if s.name == "face_jitter").values)

@@ -9,6 +9,7 @@ import pytest
 from bench.manipulations import looped, still_photo_video, with_face_jitter, with_frozen_stretches
 from interview_guard.options import (AnalysisOptions, IdentityOptions, LipSyncOptions, LivenessOptions,
                                      SpeechOptions)
+from interview_guard.inputs import SessionInputs
 from interview_guard.pipeline import analyze_recording
 from interview_guard.summary import SessionSummary
 
@@ -19,8 +20,8 @@ LIVENESS = {"no_pulse", "pulse_mismatch", "blink_anomaly", "frozen_video", "repl
 def analyze(path: Path, challenges: tuple[tuple[float, float], ...] = (), full_rate: bool = False) -> SessionSummary:
     options = AnalysisOptions(speech=SpeechOptions(enabled=False), identity=IdentityOptions(enabled=False),
                               lip_sync=LipSyncOptions(enabled=False),
-                              liveness=LivenessOptions(challenges=challenges, full_rate=full_rate))
-    return analyze_recording(path, options, progress=False)
+                              liveness=LivenessOptions(full_rate=full_rate))
+    return analyze_recording(path, options, progress=False, inputs=SessionInputs(challenges=challenges))
 
 
 def found(summary: SessionSummary, check: str) -> list:

@@ -39,7 +39,7 @@ def checks(found) -> list[str]:
 
 def test_a_recording_played_three_times_is_a_loop_with_its_lag() -> None:
     clip = moving_thumbs(6.0, seed=2)
-    found = run(ReplayAnalyzer(AnalysisOptions()), frames_from(clip * 3))
+    found = run(ReplayAnalyzer.from_settings(AnalysisOptions()), frames_from(clip * 3))
     loops = [i for i in found if i.check == "replay_loop"]
     assert loops, checks(found)
     assert abs(loops[0].measurements["lag_s"] - 6.0) < 0.15
@@ -48,19 +48,19 @@ def test_a_recording_played_three_times_is_a_loop_with_its_lag() -> None:
 
 
 def test_a_face_that_never_repeats_is_no_loop() -> None:
-    assert "replay_loop" not in checks(run(ReplayAnalyzer(AnalysisOptions()), frames_from(moving_thumbs(18.0, 3))))
+    assert "replay_loop" not in checks(run(ReplayAnalyzer.from_settings(AnalysisOptions()), frames_from(moving_thumbs(18.0, 3))))
 
 
 def test_a_still_scene_seen_twice_is_not_called_a_loop() -> None:
     still = [np.full((THUMB, THUMB), 100.0, np.float32)] * 60
-    found = run(ReplayAnalyzer(AnalysisOptions()), frames_from(still, noise=1.0))
+    found = run(ReplayAnalyzer.from_settings(AnalysisOptions()), frames_from(still, noise=1.0))
     assert "replay_loop" not in checks(found) and "frozen_video" not in checks(found)
 
 
 def test_identical_frames_for_two_seconds_are_frozen_video() -> None:
     clip = moving_thumbs(3.0, seed=4)
     frozen = clip[:10] + [clip[10]] * 20 + clip[10:]
-    found = run(ReplayAnalyzer(AnalysisOptions()), frames_from(frozen, noise=0.0))
+    found = run(ReplayAnalyzer.from_settings(AnalysisOptions()), frames_from(frozen, noise=0.0))
     spans = [i for i in found if i.check == "frozen_video"]
     assert len(spans) == 1 and 1.0 <= spans[0].start <= 1.2 and 1.8 <= spans[0].end - spans[0].start <= 2.2
 
@@ -84,10 +84,10 @@ def photo_frames(seconds: float, living: bool) -> list:
 
 
 def test_a_photo_that_pans_and_zooms_is_a_still_image() -> None:
-    found = run(ReplayAnalyzer(AnalysisOptions()), photo_frames(20.0, living=False))
+    found = run(ReplayAnalyzer.from_settings(AnalysisOptions()), photo_frames(20.0, living=False))
     still = [i for i in found if i.check == "still_image"]
     assert len(still) == 1 and still[0].end - still[0].start >= 15
 
 
 def test_a_living_face_making_the_same_head_motion_is_not() -> None:
-    assert "still_image" not in checks(run(ReplayAnalyzer(AnalysisOptions()), photo_frames(20.0, living=True)))
+    assert "still_image" not in checks(run(ReplayAnalyzer.from_settings(AnalysisOptions()), photo_frames(20.0, living=True)))

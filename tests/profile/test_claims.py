@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 from interview_guard.analyzers.claims import ClaimsAnalyzer
-from interview_guard.options import AnalysisOptions
 from interview_guard.transcript.claims import mentions
 from tests.analyzers.helpers import segment
 from tests.profile.resumes import resume, write
@@ -20,7 +19,7 @@ def said(text: str, start: float = 10.0) -> list:
 
 @pytest.fixture
 def analyzer(tmp_path: Path) -> ClaimsAnalyzer:
-    return ClaimsAnalyzer(AnalysisOptions(profile=str(write(tmp_path, resume()))))
+    return ClaimsAnalyzer(str(write(tmp_path, resume())))
 
 
 def contradictions(analyzer: ClaimsAnalyzer, text: str) -> list:

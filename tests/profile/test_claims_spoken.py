@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from interview_guard.inputs import SessionInputs
 from interview_guard.options import AnalysisOptions, IdentityOptions, LipSyncOptions, LivenessOptions
 from interview_guard.pipeline import analyze_recording
 from tests.conftest import run_ffmpeg
@@ -38,8 +39,9 @@ def spoken_answer(tmp_path_factory: pytest.TempPathFactory, ffmpeg: str) -> Path
 
 def test_the_planted_contradiction_is_quoted_and_the_true_claims_pass(spoken_answer: Path, tmp_path: Path) -> None:
     options = AnalysisOptions(identity=IdentityOptions(enabled=False), lip_sync=LipSyncOptions(enabled=False),
-                              liveness=LivenessOptions(enabled=False), profile=str(write(tmp_path, PROFILE)))
-    summary = analyze_recording(spoken_answer, options, progress=False)
+                              liveness=LivenessOptions(enabled=False))
+    summary = analyze_recording(spoken_answer, options, progress=False,
+                                inputs=SessionInputs(profile=str(write(tmp_path, PROFILE))))
     found = [i for i in summary.indicators if i.check == "claim_contradiction"]
     assert len(found) == 1, [i.reason for i in found] + [summary.transcript.segments[0].text]
     (c,) = found

@@ -3,15 +3,17 @@ default check ran, one voice finding at 0.3-2.2 s, lip-sync and pulse judged, ev
 
 from __future__ import annotations
 
-from dataclasses import asdict, replace
+from dataclasses import replace
 from pathlib import Path
 
 from interview_guard import __version__
 from interview_guard.analyzers.core import Evidence, Indicator, Series
 from interview_guard.analyzers.registry import ANALYZERS
+from interview_guard.engine.run import settings_of
 from interview_guard.follow_ups import propose_follow_ups
 from interview_guard.fusion import fuse
 from interview_guard.media.core import MediaInfo
+from interview_guard.inputs import SessionInputs
 from interview_guard.options import AnalysisOptions
 from interview_guard.speech.core import TranscriptSegment, Word
 from interview_guard.summary import SessionSummary, TranscriptInfo
@@ -58,7 +60,7 @@ def segment(start: float, text: str) -> TranscriptSegment:
 
 
 def checks_run(options: AnalysisOptions = OPTIONS) -> tuple[str, ...]:
-    return tuple(c for cls in ANALYZERS if cls.runs_with(options) for c in cls.checks)
+    return tuple(c for cls in ANALYZERS if cls.runs_with(options, SessionInputs()) for c in cls.checks)
 
 
 def call_summary(**changes) -> SessionSummary:
@@ -66,11 +68,7 @@ def call_summary(**changes) -> SessionSummary:
     found = (voice_finding(),)
     info = MediaInfo(path=Path("/recordings/call.mp4"), format="mp4", duration=DURATION, origin=0.0,
                      has_video=True, has_audio=True, width=640, height=360, fps=25.0)
-    o = OPTIONS
-    settings = {"media": asdict(o.media), "faces": asdict(o.faces), "speech": asdict(o.speech),
-                "identity": {**asdict(o.identity), "references": []}, "checks": asdict(o.checks),
-                "lip_sync": asdict(o.lip_sync), "liveness": asdict(o.liveness),
-                "conversation": asdict(o.conversation), "profile": o.profile, "continuity": {}}
+    settings = settings_of(OPTIONS)  # as a run records them
     summary = SessionSummary(
         session_id="0" * 32, created="2026-11-23T10:00:00+00:00", tool_version=__version__, source=info,
         settings=settings, checks_run=checks_run(), risk=fuse(list(found)), indicators=found,

@@ -115,7 +115,7 @@ def test_answers_fall_back_together_to_word_gaps_when_the_audio_cannot_tell_paus
         def pauses(self, start: float, end: float, pause_s: float) -> list[tuple[float, float]] | None:
             return None if start >= 60 else []
 
-    analyzer = ConversationAnalyzer(AnalysisOptions())
+    analyzer = ConversationAnalyzer.from_settings(AnalysisOptions())
     answers = [hesitant(0), hesitant(20), fluent(40), hesitant(60)]
     analyzer.segments = [TranscriptSegment(w[0].start, w[-1].end, "", tuple(w), "en", 1.0, -0.2, 0.0) for w in answers]
     analyzer.levels = Levels()

@@ -7,6 +7,7 @@ from pathlib import Path
 
 
 from interview_guard.analyzers.language_switch import LanguageSwitchAnalyzer
+from interview_guard.inputs import SessionInputs
 from interview_guard.options import AnalysisOptions, IdentityOptions, LipSyncOptions, LivenessOptions, SpeechOptions
 from interview_guard.pipeline import analyze_recording
 from tests.analyzers.helpers import segment
@@ -21,7 +22,7 @@ def said(start: float, language: str, probability: float = 0.95) -> object:
 
 
 def run(segments) -> list:
-    a = LanguageSwitchAnalyzer(AUTO)
+    a = LanguageSwitchAnalyzer.from_settings(AUTO)
     for s in segments:
         a.on_speech(s)
     return a.finish(100.0)
@@ -38,8 +39,8 @@ def test_one_language_or_unsure_detections_raise_nothing() -> None:
 
 
 def test_it_runs_only_with_language_detection() -> None:
-    assert LanguageSwitchAnalyzer.runs_with(AUTO)
-    assert not LanguageSwitchAnalyzer.runs_with(AnalysisOptions())  # tiny.en cannot tell languages apart
+    assert LanguageSwitchAnalyzer.runs_with(AUTO, SessionInputs())
+    assert not LanguageSwitchAnalyzer.runs_with(AnalysisOptions(), SessionInputs())  # tiny.en cannot tell languages apart
 
 
 def test_english_then_mandarin_on_real_speech(media_dir: Path, ffmpeg: str, tmp_path: Path) -> None:

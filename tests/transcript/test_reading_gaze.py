@@ -37,7 +37,7 @@ def glancing(t: float) -> float:
 
 
 def run(gaze_at, speech: bool = True, seconds: float = 20.0) -> list:
-    a = ReadingGazeAnalyzer(AnalysisOptions())
+    a = ReadingGazeAnalyzer.from_settings(AnalysisOptions())
     for f in frames(gaze_at, seconds):
         a.on_faces(f)
     if speech:

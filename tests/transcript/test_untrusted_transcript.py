@@ -11,6 +11,7 @@ import pytest
 
 from interview_guard.analyzers.claims import ClaimsAnalyzer
 from interview_guard.analyzers.conversation import ConversationAnalyzer
+from interview_guard.inputs import SessionInputs
 from interview_guard.live.journal import language_message, transcript_message
 from interview_guard.options import AnalysisOptions, IdentityOptions, LipSyncOptions, LivenessOptions
 from interview_guard.speech.core import TranscriptSegment
@@ -26,7 +27,7 @@ CLAIM = [(1.0, 1.2, "I"), (1.2, 1.5, "joined"), (1.5, 1.9, "Oracle"), (1.9, 2.0,
 
 
 def _claims(tmp_path: Path, seg: TranscriptSegment) -> tuple[list, dict[str, str]]:
-    analyzer = ClaimsAnalyzer(AnalysisOptions(profile=str(write(tmp_path, PROFILE))))
+    analyzer = ClaimsAnalyzer(str(write(tmp_path, PROFILE)))
     found = analyzer.on_speech(seg) + analyzer.finish(10.0)
     return found, analyzer.not_judged()
 
@@ -49,7 +50,7 @@ def _read_aloud(fluent_language: str) -> tuple[list, dict[str, str]]:
         def pauses(self, start: float, end: float, pause_s: float) -> list[tuple[float, float]]:
             return []
 
-    analyzer = ConversationAnalyzer(AnalysisOptions())
+    analyzer = ConversationAnalyzer.from_settings(AnalysisOptions())
     answers = [hesitant(0), hesitant(20), fluent(40), hesitant(60)]
     analyzer.segments = [TranscriptSegment(w[0].start, w[-1].end, "", tuple(w), lang, 1.0, -0.2, 0.0)
                          for w, lang in zip(answers, ["en", "en", fluent_language, "en"])]
@@ -92,8 +93,9 @@ def test_mandarin_is_never_shown_as_english_and_no_word_check_judges_it(mandarin
     from interview_guard.pipeline import analyze_recording
 
     options = AnalysisOptions(identity=IdentityOptions(enabled=False), lip_sync=LipSyncOptions(enabled=False),
-                              liveness=LivenessOptions(enabled=False), profile=str(write(tmp_path, PROFILE)))
-    summary = analyze_recording(mandarin_clip, options, progress=False)
+                              liveness=LivenessOptions(enabled=False))
+    summary = analyze_recording(mandarin_clip, options, progress=False,
+                                inputs=SessionInputs(profile=str(write(tmp_path, PROFILE))))
     assert summary.transcript.segments and {s.language for s in summary.transcript.segments} == {"zh"}
     assert not [i for i in summary.indicators if i.check in ("claim_contradiction", "read_aloud")]
     assert "claim_contradiction" in summary.checks_not_judged

@@ -1,4 +1,4 @@
-"""Learn the per-phone lip opening from real talking video and write models/phone_openness.json, its
+"""Learn the per-phone lip opening and mouth width from real talking video and write models/phone_openness.json, its
 sha256 in models/manifest.json and a model card models/phone_openness.md.
 
     nice -n 10 python -m training.phone_sync --out models/
@@ -19,7 +19,7 @@ from interview_guard.files import file_sha256
 from training.manifest import update_manifest
 from training.phone_sync.card import write_card
 from training.phone_sync.collect import cached_collect
-from training.phone_sync.fit import as_model, calibrate, fit_opening
+from training.phone_sync.fit import as_model, calibrate, fit_shapes
 
 logger = logging.getLogger("training.phone_sync")
 DEFAULT_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "training" / "talking"
@@ -50,20 +50,20 @@ def main(argv: list[str] | None = None) -> int:
     for i, path in enumerate(paths, 1):
         clips.append(cached_collect(path, args.cache))
         logger.info("%d/%d %s: %d phones", i, len(paths), path.name, len(clips[-1].phones))
-    opening = fit_opening(clips)
-    calibration = calibrate(as_model(opening), clips)
-    model = as_model(opening, calibration.low_below)
+    shapes = fit_shapes(clips)
+    calibration = calibrate(as_model(shapes), clips)
+    model = as_model(shapes, calibration.low_below)
     args.out.mkdir(parents=True, exist_ok=True)
     path = args.out / f"{NAME}.json"
     path.write_text(json.dumps({"opening": model.opening, "smooth_s": model.smooth_s, "search_s": model.search_s,
                                 "low_below": model.low_below, "min_phones": model.min_phones,
-                                "phones_seen": {k: n for k, (_, n) in opening.items()}}, indent=1) + "\n")
+                                "width": model.width, "phones_seen": {k: s.seen for k, s in shapes.items()}}, indent=1) + "\n")
     if not args.no_manifest:
-        update_manifest(args.out, NAME, path, "Lip opening per phone, learned in this project from real talking "
-                        "video, for the phone sync strength (low_sync); see phone_openness.md")
+        update_manifest(args.out, NAME, path, "Lip opening and mouth width per phone, learned in this project "
+                        "from real talking video, for the phone sync strength (low_sync); see phone_openness.md")
     run = {"clips": len(clips), "data": str(args.data), "sha256": file_sha256(path),
            "finished": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
-    write_card(args.out / f"{NAME}.md", model, opening, calibration, run)
+    write_card(args.out / f"{NAME}.md", model, shapes, calibration, run)
     logger.info("wrote %s (sha256 %s): %d phones, low below %.3f", path, run["sha256"], len(model.opening),
                 model.low_below)
     return 0

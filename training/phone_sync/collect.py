@@ -1,7 +1,7 @@
-"""The lip gap and the aligned phones of a real talking clip, as the analysis sees them.
+"""The mouth shape and the aligned phones of a real talking clip, as the analysis sees them.
 
 The mouth: the face stage's landmarker and tracker at the video's own rate, the inner-lip gap over the
-mouth width (lipsync.signals.lip_gap). The phones: the speech stage's Whisper words and pocketsphinx forced
+mouth width (lipsync.signals.lip_gap) and the mouth width over the eye distance (signals.mouth_width). The phones: the speech stage's Whisper words and pocketsphinx forced
 alignment (speech/phones.py). Both on the recording's clock, so the clip's own start time is kept.
 """
 
@@ -20,23 +20,23 @@ from interview_guard.speech.core import Phone
 
 @dataclass(frozen=True)
 class TalkingClip:
-    """One clip's lip gap samples (t, gap or None) and its phones."""
+    """One clip's mouth samples (t, lip gap, mouth width; None where not judged) and its phones."""
 
     name: str
-    gaps: tuple[tuple[float, float | None], ...]
+    mouths: tuple[tuple[float, float | None, float | None], ...]
     phones: tuple[Phone, ...]
 
 
 def collect(path: Path, full_rate_fps: float = FULL_RATE_FPS) -> TalkingClip:
     from interview_guard.faces.landmarker import FaceLandmarkerRunner
     from interview_guard.faces.tracker import FaceTracker
-    from interview_guard.lipsync.signals import lip_gap, speaking_face
+    from interview_guard.lipsync.signals import lip_gap, mouth_width, speaking_face
     from interview_guard.media.core import AudioChunk
     from interview_guard.media.reader import open_recording
     from interview_guard.options import FaceOptions, MediaOptions, SpeechOptions
     from interview_guard.speech.transcriber import SpeechTranscriber
 
-    gaps: list[tuple[float, float | None]] = []
+    mouths: list[tuple[float, float | None, float | None]] = []
     audio: list[AudioChunk] = []
     tracker = FaceTracker(FaceOptions().track_max_gap_s)
     with open_recording(path, MediaOptions(), need_audio=True, full_rate_fps=full_rate_fps,
@@ -48,19 +48,22 @@ def collect(path: Path, full_rate_fps: float = FULL_RATE_FPS) -> TalkingClip:
                 continue
             frame = tracker.update(item, runner.detect(item))
             face = speaking_face(frame)
-            gaps.append((item.t, lip_gap(face, frame.frame_size) if face is not None else None))
+            if face is None:
+                mouths.append((item.t, None, None))
+            else:
+                mouths.append((item.t, lip_gap(face, frame.frame_size), mouth_width(face, frame.frame_size)))
     if not audio:
-        return TalkingClip(path.name, tuple(gaps), ())
+        return TalkingClip(path.name, tuple(mouths), ())
     samples = np.concatenate([a.samples for a in audio])
     transcriber = SpeechTranscriber(SpeechOptions(check_language=False, cpu_threads=1))
     segments = transcriber.transcribe(samples, audio[0].t)
-    return TalkingClip(path.name, tuple(gaps), tuple(p for s in segments for p in s.phones))
+    return TalkingClip(path.name, tuple(mouths), tuple(p for s in segments for p in s.phones))
 
 
 def cached_collect(path: Path, cache_dir: Path) -> TalkingClip:
     """collect(), measured once per clip (its path, size and time) and kept in `cache_dir`."""
     st = path.stat()
-    key = hashlib.sha256(repr(("phone_sync 1", str(path.resolve()), st.st_size, int(st.st_mtime))).encode())
+    key = hashlib.sha256(repr(("phone_sync 2", str(path.resolve()), st.st_size, int(st.st_mtime))).encode())
     file = cache_dir / f"talking-{key.hexdigest()[:16]}.pkl"
     if file.is_file():
         with file.open("rb") as f:

@@ -48,32 +48,44 @@ def zscore(gaps: np.ndarray) -> np.ndarray:
     return out
 
 
+@dataclass(frozen=True)
+class PhoneShape:
+    """What one phone does to the mouth in training: mean z-scored lip gap and mouth width, over `seen`
+    spoken instances."""
+
+    opening: float
+    width: float
+    seen: int
+
+
 def track_of(clip: TalkingClip) -> MouthTrack | None:
-    times = [t for t, g in clip.gaps if g is not None]
+    times = [t for t, g, _ in clip.mouths if g is not None]
     if len(times) < 2:
         return None
-    return MouthTrack.from_samples(clip.gaps, min(times), max(times))
+    return MouthTrack.from_shapes(clip.mouths, min(times), max(times))
 
 
-def fit_opening(clips: list[TalkingClip]) -> dict[str, tuple[float, int]]:
-    """Mean z-scored lip gap over each phone's span, and how many phones it rests on."""
-    values: dict[str, list[float]] = {}
+def fit_shapes(clips: list[TalkingClip]) -> dict[str, PhoneShape]:
+    """Mean z-scored lip gap and mouth width over each phone's span, and how many phones they rest on."""
+    values: dict[str, list[tuple[float, float]]] = {}
     for clip in clips:
         track = track_of(clip)
-        if track is None:
+        if track is None or track.widths is None:
             continue
-        mouth = zscore(track.gaps)
+        gaps, widths = zscore(track.gaps), zscore(track.widths)
         for p in clip.phones:
             a, b = int((p.start - track.t0) * GRID_RATE), int(np.ceil((p.end - track.t0) * GRID_RATE))
-            if a < 0 or b > len(mouth) or b <= a or np.isnan(mouth[a:b]).any():
+            if a < 0 or b > len(gaps) or b <= a or np.isnan(gaps[a:b]).any() or np.isnan(widths[a:b]).any():
                 continue
-            values.setdefault(p.label, []).append(float(mouth[a:b].mean()))
-    return {k: (round(float(np.mean(v)), 3), len(v)) for k, v in sorted(values.items())}
+            values.setdefault(p.label, []).append((float(gaps[a:b].mean()), float(widths[a:b].mean())))
+    return {k: PhoneShape(round(float(np.mean([g for g, _ in v])), 3), round(float(np.mean([w for _, w in v])), 3),
+                          len(v)) for k, v in sorted(values.items())}
 
 
-def as_model(opening: dict[str, tuple[float, int]], low_below: float = 0.0) -> PhoneOpenness:
-    kept = {k: v for k, (v, n) in opening.items() if n >= MIN_COUNT}
-    return PhoneOpenness(kept, SMOOTH_S, SEARCH_S, low_below, MIN_PHONES)
+def as_model(shapes: dict[str, PhoneShape], low_below: float = 0.0) -> PhoneOpenness:
+    kept = {k: s for k, s in shapes.items() if s.seen >= MIN_COUNT}
+    return PhoneOpenness({k: s.opening for k, s in kept.items()}, SMOOTH_S, SEARCH_S, low_below, MIN_PHONES,
+                         {k: s.width for k, s in kept.items()})
 
 
 def _moved(phones: tuple[Phone, ...], to: float) -> list[Phone]:
