@@ -46,6 +46,8 @@ _PHONE_RUN_MIN = 2
 # A segment's phone offset speaks for it from this confidence (2 of 2 bilabials closed, 3 of 4, ...): the
 # rhythm's offset can lock onto a syllable echo, lip closures on P, B and M cannot (README, Lip-sync).
 _PHONE_CONFIRM = 0.4
+_PHONE_REACH_S = 20.0  # a window with no confident phones of its own takes the nearest ones this close
+_PHONE_NEAREST = 3
 _PHONE_WAIT_S = 60.0  # an offset finding waits this long past its end for its phones, then stands on the rhythm
 # A voice from this mouth keeps its lag from one window to the next (one hop, 1 s, apart); an
 # unrelated voice's best lag jumps by a syllable or more.
@@ -77,7 +79,7 @@ class LipSyncAnalyzer(Analyzer):
         self.event_windows: list[EventWindow] = []
         self._low_run: list[EventWindow] = []  # consecutive segments the mouth did not follow
         self._phone_judged = 0  # segments with phones enough to judge, all session
-        self._pending_offsets: list[list[SyncWindow]] = []  # av_offset runs waiting for their phones
+        self._pending: list[tuple[str, list[SyncWindow]]] = []  # av_offset / low_sync runs awaiting their phones
 
     def on_faces(self, frame: FaceFrame) -> list[Indicator]:
         face = speaking_face(frame)
@@ -174,30 +176,47 @@ class LipSyncAnalyzer(Analyzer):
             return []
         if check == "av_offset" and _agreement(run) < 2 / 3:
             check = "low_sync"  # the smoothed lag held, but the windows alone peak elsewhere: no real link
-        if check == "av_offset":
-            self._pending_offsets.append(run)  # the phones over it decide, once transcribed
+        if check == "av_offset" or (check == "low_sync" and self.openness is not None):
+            self._pending.append((check, run))  # the phones over it decide, once transcribed
             return []
         return [_BUILDERS[check](self, run)]
 
     def _settle_offsets(self, now: float | None) -> list[Indicator]:
-        """The av_offset runs whose phone windows have arrived (all of them at the end, `now` None, or once
-        _PHONE_WAIT_S has passed without): raised, or dropped where confident phones read the lips in step."""
+        """The envelope's av_offset and low_sync runs whose phone windows have arrived (all of them at the end,
+        `now` None, or once _PHONE_WAIT_S has passed without): raised, or dropped where the phones, the surer
+        measure, say otherwise: confident phone windows read the lips in step (av_offset), or every segment
+        the phone model judged over the run has the mouth following its phones (low_sync)."""
         phones_to = self.event_windows[-1].end if self.event_windows else float("-inf")
         found, waiting = [], []
-        for run in self._pending_offsets:
+        for check, run in self._pending:
             if now is not None and phones_to < run[-1].end and now - run[-1].end < _PHONE_WAIT_S:
-                waiting.append(run)
-                continue
-            phones = self._confident_phones(run[0].start, run[-1].end)
-            offsets = sorted(w.estimate.offset_s for w in phones)
-            if not offsets or abs(offsets[len(offsets) // 2]) >= self.o.offset_threshold_s:
-                found.append(self._offset(run, phones))
-        self._pending_offsets = waiting
+                waiting.append((check, run))
+            elif check == "low_sync":
+                found += [] if self._phones_follow(run[0].start, run[-1].end) else [self._low_sync(run)]
+            else:
+                phones = self._confident_phones(run[0].start, run[-1].end)
+                offsets = sorted(w.estimate.offset_s for w in phones)
+                if not offsets or abs(offsets[len(offsets) // 2]) >= self.o.offset_threshold_s:
+                    found.append(self._offset(run, phones))
+        self._pending = waiting
         return found
 
+    def _phones_follow(self, start: float, end: float) -> bool:
+        """Segments with phones enough to judge overlap the span, and in each the mouth follows its phones."""
+        judged = [w.strength.strength for w in self.event_windows if w.strength is not None
+                  and w.strength.phones >= self.openness.min_phones and w.start < end and w.end > start]
+        return bool(judged) and min(judged) >= self.openness.low_below
+
     def _confident_phones(self, start: float, end: float) -> list[EventWindow]:
-        return [w for w in self.event_windows if w.judged and w.event_share > 0 and w.confidence >= _PHONE_CONFIRM
-                and w.start < end and w.end > start]
+        """The confident phone windows over the span; where none is, the nearest few within _PHONE_REACH_S (a
+        call's offset holds for minutes, while the rhythm alone can lock onto a syllable echo)."""
+        sure = [w for w in self.event_windows if w.judged and w.event_share > 0 and w.confidence >= _PHONE_CONFIRM]
+        over = [w for w in sure if w.start < end and w.end > start]
+        if over:
+            return over
+        gap = {id(w): max(w.start - end, start - w.end) for w in sure}
+        near = sorted((w for w in sure if gap[id(w)] <= _PHONE_REACH_S), key=lambda w: gap[id(w)])
+        return near[:_PHONE_NEAREST]
 
     def status(self, now: float) -> tuple[CheckStatus, ...]:
         """One tile for lip-sync, named av_offset: the latest window's verdict and the run it extends."""
@@ -313,7 +332,7 @@ class LipSyncAnalyzer(Analyzer):
 
     def _combined_offset(self, w: SyncWindow) -> float:
         """The offset the av_offset finding would report for this window: the confident phone windows' over
-        its middle, else the rhythm's."""
+        its middle (or the nearest), else the rhythm's."""
         mid = (w.start + w.end) / 2
         ph = sorted(p.estimate.offset_s for p in self._confident_phones(mid - 0.5, mid + 0.5))
         return ph[len(ph) // 2] if ph else w.smoothed.offset_s

@@ -1,4 +1,5 @@
-"""av_offset checked against the phones: lip closures decide where the loudness rhythm may read an echo."""
+"""The envelope's findings checked against the phones: lip closures decide where the loudness rhythm may read
+an echo (av_offset), and the phone model where it reads no link at all (low_sync)."""
 
 import numpy as np
 import pytest
@@ -6,6 +7,7 @@ import pytest
 from interview_guard.analyzers.lip_sync import LipSyncAnalyzer
 from interview_guard.faces.core import FaceFrame
 from interview_guard.lipsync.offset import OffsetEstimate
+from interview_guard.lipsync.openness import PhoneStrength
 from interview_guard.lipsync.phone_sync import JUDGED, EventWindow
 from interview_guard.media.core import AUDIO_RATE, AudioChunk
 from interview_guard.options import AnalysisOptions
@@ -23,18 +25,21 @@ def _phone_window(start: float, end: float, offset_s: float, closed: int = 4, bi
 def _delayed_talk(phone_windows: list[EventWindow]) -> tuple[LipSyncAnalyzer, list]:
     """14 s of talking whose voice comes 0.4 s after the lips, with the phone windows given (as the speech
     stage would deliver them before the end)."""
-    analyzer = LipSyncAnalyzer.from_settings(AnalysisOptions())
     onsets = syllables(DURATION, seed=7)
-    mouth, audio = speaking(onsets), voice(DURATION, onsets, DELAY_S)
+    return _talk(phone_windows, speaking(onsets), voice(DURATION, onsets, DELAY_S), DURATION)
+
+
+def _talk(phone_windows: list[EventWindow], mouth, audio: np.ndarray, duration: float) -> tuple[LipSyncAnalyzer, list]:
+    analyzer = LipSyncAnalyzer.from_settings(AnalysisOptions())
     found, chunk, sent = [], AUDIO_RATE // 10, 0
-    for k in range(int(DURATION * FPS)):
+    for k in range(int(duration * FPS)):
         t = k / FPS
         while sent * chunk < len(audio) and sent * 0.1 <= t + 0.3:
             found += analyzer.on_audio(AudioChunk(sent * 0.1, audio[sent * chunk:(sent + 1) * chunk]))
             sent += 1
         found += analyzer.on_faces(FaceFrame(t, k, (640, 480), (talking_face(t, mouth(t)),), analysed=k % 3 == 0))
     found += analyzer._take_events(phone_windows)
-    return analyzer, found + analyzer.finish(DURATION)
+    return analyzer, found + analyzer.finish(duration)
 
 
 def test_without_phones_the_rhythm_offset_stands():
@@ -67,3 +72,31 @@ def test_phones_too_thin_to_trust_leave_the_rhythm_offset():
     _, found = _delayed_talk(windows)  # one closure each: confidence 0.25, under what the phones need
     offsets = [i for i in found if i.check == "av_offset"]
     assert len(offsets) == 1 and "rhythm_offset_ms" not in offsets[0].measurements
+
+
+def _strength_window(start: float, end: float, strength: float, phones: int = 40) -> EventWindow:
+    return EventWindow(start, end, JUDGED, strength=PhoneStrength(strength, 0.0, phones))
+
+
+@pytest.mark.parametrize("phone_strength, raised", [(0.7, False), (0.1, True)])
+def test_the_phone_model_decides_an_envelope_low_sync(phone_strength, raised):
+    # Another voice on the mouth: the envelope finds no link (test_lip_sync). Phone segments over the whole
+    # answer that the mouth follows overrule it; segments it does not follow leave it standing.
+    duration, onsets = 40.0, syllables(40.0, seed=9)
+    audio = voice(duration, syllables(duration, seed=10), 0.0)
+    windows = [_strength_window(s, s + 4.0, phone_strength) for s in np.arange(0.0, duration - 4.0, 4.0)]
+    _, found = _talk(windows, speaking(onsets), audio, duration)
+    envelope_low = [i for i in found if i.check == "low_sync" and "at any offset" in i.reason]
+    assert bool(envelope_low) is raised
+    _, alone = _talk([], speaking(onsets), audio, duration)  # no phones (another language): it stands
+    assert [i for i in alone if i.check == "low_sync" and "at any offset" in i.reason]
+
+
+def test_windows_without_phones_of_their_own_take_the_nearest_confident_ones():
+    # Phones only over the first 3 s read the lips in step; the rhythm's 0.4 s elsewhere is not trusted over them.
+    analyzer, found = _delayed_talk([_phone_window(0.0, 3.0, 0.01)])
+    assert not [i for i in found if i.check == "av_offset"]
+    combined = next(s for s in analyzer.series() if s.name == "av_offset_combined_ms")
+    rhythm = next(s for s in analyzer.series() if s.name == "av_offset_ms")
+    assert [v for v in combined.values if v is not None] == [10.0] * sum(v is not None for v in rhythm.values)
+    assert max(v for v in rhythm.values if v is not None) > 300
