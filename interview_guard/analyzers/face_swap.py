@@ -212,7 +212,7 @@ def _flicker_indicator(run: list[SwapWindow]) -> Indicator:
         check="face_flicker", start=round(start, 3), end=round(end, 3),
         score=round(clamp01(max(flicker / (2 * FLICKER_GREY), jitter / (2 * JITTER_LIMIT))), 3), confidence=0.35,
         reason=(f"From {start:.0f} s to {end:.0f} s, with the head steady, " + "; and ".join(seen) + ". A face "
-                f"swapped or blended anew on every frame does this; so can a flickering light or a shaky, heavily "
-                f"compressed picture, so look at the frames."),
+                "swapped or blended anew on every frame does this; so can a flickering light or a shaky, heavily "
+                "compressed picture, so look at the frames."),
         evidence=(_evidence(run, " and ".join(notes)),),
         measurements=measurements)
