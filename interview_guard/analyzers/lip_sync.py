@@ -323,17 +323,25 @@ class LipSyncAnalyzer(Analyzer):
                    tuple(None if w is None else round(max(0.0, w.support or 0.0), 3) for w in judged),
                    lower=0.0, upper=1.0, limits=(self.o.low_sync_peak,)),
             Series("av_offset_combined_ms", "Audio-video offset: phone events where confident, else rhythm", "ms",
-                   times, tuple(None if w is None else round(self._combined_offset(w) * 1000, 1) for w in judged),
+                   times, tuple(_ms(self._combined_offset(w)) if w else None for w in judged),
                    lower=-lag, upper=lag, limits=(-limit, limit)),
             *self._phone_series(),
         )
 
-    def _combined_offset(self, w: SyncWindow) -> float:
+    def _combined_offset(self, w: SyncWindow) -> float | None:
         """The offset the av_offset finding would report for this window: the confident phone windows' over
-        its middle (or the nearest), else the rhythm's."""
+        its middle (or the nearest), else the rhythm's; None where phone events over the window, though unsure,
+        read it a syllable or more away from the rhythm (neither is then trusted: the rhythm's echoes lie
+        about that far off)."""
         mid = (w.start + w.end) / 2
         ph = sorted(p.estimate.offset_s for p in self._confident_phones(mid - 0.5, mid + 0.5))
-        return ph[len(ph) // 2] if ph else w.smoothed.offset_s
+        if ph:
+            return ph[len(ph) // 2]
+        unsure = sorted(p.estimate.offset_s for p in self.event_windows
+                        if p.judged and p.event_share > 0 and p.start < w.end and p.end > w.start)
+        if unsure and abs(unsure[len(unsure) // 2] - w.smoothed.offset_s) > _LAG_JUMP_S:
+            return None
+        return w.smoothed.offset_s
 
     def _phone_series(self) -> tuple[Series, ...]:
         """The offset from phone events and its confidence, one value per transcript segment (None where
@@ -350,6 +358,10 @@ class LipSyncAnalyzer(Analyzer):
                 Series("phone_sync_strength", "How well the mouth follows the phones heard (correlation)", "",
                        times, tuple(w.strength.strength if w.strength else None for w in ws), lower=-0.2, upper=1.0,
                        limits=(self.openness.low_below,) if self.openness else ()))
+
+
+def _ms(seconds: float | None) -> float | None:
+    return None if seconds is None else round(seconds * 1000, 1)
 
 
 def _agreement(run: list[SyncWindow]) -> float:

@@ -100,3 +100,15 @@ def test_windows_without_phones_of_their_own_take_the_nearest_confident_ones():
     rhythm = next(s for s in analyzer.series() if s.name == "av_offset_ms")
     assert [v for v in combined.values if v is not None] == [10.0] * sum(v is not None for v in rhythm.values)
     assert max(v for v in rhythm.values if v is not None) > 300
+
+
+def test_a_window_the_unsure_phones_read_a_syllable_away_from_the_rhythm_is_not_judged():
+    # One closure of three bilabials (confidence under the confirm level) says in step, over 4-8 s only.
+    analyzer, _ = _delayed_talk([_phone_window(4.0, 8.0, 0.0, closed=1, bilabials=3)])
+    series = {s.name: s for s in analyzer.series()}
+    rhythm, combined = series["av_offset_ms"], series["av_offset_combined_ms"]
+    over = [i for i, t in enumerate(rhythm.times) if rhythm.values[i] is not None and 2.0 < t < 10.0]
+    apart = [i for i, t in enumerate(rhythm.times) if rhythm.values[i] is not None and t > 11.5]
+    assert over and apart
+    assert all(combined.values[i] is None for i in over if abs(rhythm.values[i]) > 150)
+    assert [combined.values[i] for i in apart] == [rhythm.values[i] for i in apart]
