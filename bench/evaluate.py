@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.tables import print_table as table  # noqa: E402
 from interview_guard.errors import MediaError  # noqa: E402
 from interview_guard.inputs import SessionInputs  # noqa: E402
-from interview_guard.options import AnalysisOptions, SpeechOptions  # noqa: E402
+from interview_guard.options import AnalysisOptions, LipSyncOptions, SpeechOptions  # noqa: E402
 from interview_guard.pipeline import analyze_recording  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
@@ -65,7 +65,8 @@ def analyze(path: Path, speech: bool = True) -> tuple[dict[str, Any], bool]:
         except MediaError as e:
             if "no audio track" not in str(e):
                 raise
-    options = AnalysisOptions(speech=SpeechOptions(enabled=False))
+    # as the CLI's --no-speech: lip-sync reads the audio too
+    options = AnalysisOptions(speech=SpeechOptions(enabled=False), lip_sync=LipSyncOptions(enabled=False))
     return analyze_recording(path, options, progress=False).to_dict(), False
 
 

@@ -17,7 +17,7 @@ from collections import deque
 from collections.abc import Callable
 
 from interview_guard.analyzers.core import Analyzer, CheckStatus, Evidence, Indicator, Series
-from interview_guard.analyzers.lip_sync_phones import phone_low_sync
+from interview_guard.analyzers.lip_sync_phones import confident_phones, phone_low_sync
 from interview_guard.analyzers.spans import clamp01
 from interview_guard.faces.core import FaceFrame
 from interview_guard.lipsync.openness import load_phone_openness
@@ -41,11 +41,6 @@ _PHONE_RUN_GAP_S = 3.0  # segments further apart than this are separate findings
 # A real voice reads one segment under the cut about one time in twenty (the cut passes 95 % of real
 # segments): one low segment alone is a finding only when it is all the session has to judge.
 _PHONE_RUN_MIN = 2
-# A segment's phone offset speaks for it from this confidence (2 of 2 bilabials closed, 3 of 4, ...): the
-# rhythm's offset can lock onto a syllable echo, lip closures on P, B and M cannot (README, Lip-sync).
-_PHONE_CONFIRM = 0.4
-_PHONE_REACH_S = 20.0  # a window with no confident phones of its own takes the nearest ones this close
-_PHONE_NEAREST = 3
 _PHONE_WAIT_S = 60.0  # an offset finding waits this long past its end for its phones, then stands on the rhythm
 # A voice from this mouth keeps its lag from one window to the next (one hop, 1 s, apart); an
 # unrelated voice's best lag jumps by a syllable or more.
@@ -206,15 +201,7 @@ class LipSyncAnalyzer(Analyzer):
         return bool(judged) and min(judged) >= self.openness.low_below
 
     def _confident_phones(self, start: float, end: float) -> list[EventWindow]:
-        """The confident phone windows over the span; where none is, the nearest few within _PHONE_REACH_S (a
-        call's offset holds for minutes, while the rhythm alone can lock onto a syllable echo)."""
-        sure = [w for w in self.event_windows if w.judged and w.event_share > 0 and w.confidence >= _PHONE_CONFIRM]
-        over = [w for w in sure if w.start < end and w.end > start]
-        if over:
-            return over
-        gap = {id(w): max(w.start - end, start - w.end) for w in sure}
-        near = sorted((w for w in sure if gap[id(w)] <= _PHONE_REACH_S), key=lambda w: gap[id(w)])
-        return near[:_PHONE_NEAREST]
+        return confident_phones(self.event_windows, start, end)
 
     def status(self, now: float) -> tuple[CheckStatus, ...]:
         """One tile for lip-sync, named av_offset: the latest window's verdict and the run it extends."""

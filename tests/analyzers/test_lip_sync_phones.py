@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from interview_guard.analyzers.lip_sync import LipSyncAnalyzer
+from interview_guard.analyzers.lip_sync_phones import confident_phones
 from interview_guard.faces.core import FaceFrame
 from interview_guard.lipsync.offset import OffsetEstimate
 from interview_guard.lipsync.openness import PhoneStrength
@@ -72,6 +73,25 @@ def test_phones_too_thin_to_trust_leave_the_rhythm_offset():
     _, found = _delayed_talk(windows)  # one closure each: confidence 0.25, under what the phones need
     offsets = [i for i in found if i.check == "av_offset"]
     assert len(offsets) == 1 and "rhythm_offset_ms" not in offsets[0].measurements
+
+
+def test_a_segment_with_two_closures_at_an_echo_gives_way_to_one_with_six_at_the_delay():
+    # a syllable echo can line up two closures by chance: the lag six closures pin speaks for the whole span
+    windows = [_phone_window(0.0, 6.0, -0.63, closed=2, bilabials=2), _phone_window(7.0, 12.0, 0.42, closed=6,
+                                                                                    bilabials=6)]
+    analyzer, found = _delayed_talk(windows)
+    assert [w.estimate.offset_s for w in confident_phones(windows, 2.0, 3.0)] == [0.42]
+    combined = next(s for s in analyzer.series() if s.name == "av_offset_combined_ms")
+    assert all(v > 0 for v in combined.values if v is not None)  # no window reads the echo's sign
+    offsets = [i for i in found if i.check == "av_offset"]
+    assert len(offsets) == 1 and offsets[0].measurements["offset_ms"] == 420.0
+
+
+def test_a_lone_confident_segment_over_the_span_speaks_for_it():
+    windows = [_phone_window(0.0, 6.0, -0.2, closed=2, bilabials=2), _phone_window(40.0, 45.0, 0.4, closed=6,
+                                                                                   bilabials=6)]
+    assert [w.start for w in confident_phones(windows, 2.0, 3.0)] == [0.0]  # the other is beyond reach
+    assert confident_phones(windows, 100.0, 101.0) == []
 
 
 def _strength_window(start: float, end: float, strength: float, phones: int = 40) -> EventWindow:
