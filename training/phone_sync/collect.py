@@ -7,8 +7,6 @@ alignment (speech/phones.py). Both on the recording's clock, so the clip's own s
 
 from __future__ import annotations
 
-import hashlib
-import pickle
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +14,7 @@ import numpy as np
 
 from interview_guard.options import FULL_RATE_FPS
 from interview_guard.speech.core import Phone
+from training.clip_cache import cached_per_clip
 
 
 @dataclass(frozen=True)
@@ -61,17 +60,5 @@ def collect(path: Path, full_rate_fps: float = FULL_RATE_FPS) -> TalkingClip:
 
 
 def cached_collect(path: Path, cache_dir: Path) -> TalkingClip:
-    """collect(), measured once per clip (its path, size and time) and kept in `cache_dir`."""
-    st = path.stat()
-    key = hashlib.sha256(repr(("phone_sync 2", str(path.resolve()), st.st_size, int(st.st_mtime))).encode())
-    file = cache_dir / f"talking-{key.hexdigest()[:16]}.pkl"
-    if file.is_file():
-        with file.open("rb") as f:
-            return pickle.load(f)
-    clip = collect(path)
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    tmp = file.with_suffix(".tmp")
-    with tmp.open("wb") as f:
-        pickle.dump(clip, f)
-    tmp.replace(file)
-    return clip
+    """collect(), measured once per clip and kept in `cache_dir` (training/clip_cache.py)."""
+    return cached_per_clip(path, cache_dir, "phone_sync 2", "talking", collect)
