@@ -6,8 +6,9 @@
 
 The recorded feeds are replayed three ways and eval_lip_sync's summary numbers printed for each: the
 landmarker's mouth on every frame (as recorded: the baseline), the mouth on the frames between analysed ones
-interpolated from the analysed frames around them, and read there by the model (the change since the last
-analysed frame, from both frames' mouth crops placed by that frame's landmarks). The model's crops come from
+interpolated from the analysed frames around them, and read there by the model (the change from an analysed
+frame, from both frames' mouth crops placed by its landmarks): from the one before only (what a live call has
+at once), or from both around, weighted by nearness (a recording, or a call read 0.1 s late). The model's crops come from
 the real clips through training.mouth_shape.collect, the pipeline's own decoding, so frame indices match the
 feeds'. Needs the torch extra.
 """
@@ -35,7 +36,8 @@ from bench.tables import print_table  # noqa: E402
 from interview_guard.analyzers import lip_sync, viseme_mismatch  # noqa: E402
 from interview_guard.lipsync import signals  # noqa: E402
 
-MODES = ("landmarks on every frame", "interpolated between analysed frames", "mouth-shape model")
+MODES = ("landmarks on every frame", "interpolated between analysed frames", "mouth-shape model, from the frame before",
+         "mouth-shape model, from both analysed frames around")
 _SIGNALS = ("lip_gap", "mouth_width", "mouth_opening")
 _READ: dict[float, tuple[float, float, float]] = {}  # frame time -> (lip gap, width, opening) put in
 
@@ -104,10 +106,13 @@ def put_in(feed: list[tuple[str, Any]], mode: str, changes: dict[tuple[int, int]
             w = (after.frame_index - f.frame_index) / max(1, after.frame_index - before.frame_index)
             value = w * a + (1 - w) * b
         else:
-            change = changes.get((f.frame_index, f.frame_index - before.frame_index))
-            if change is None:  # no crop (no face found there on the clip's own decode): leave the landmarks
-                continue
-            value = a + change
+            w = (after.frame_index - f.frame_index) / max(1, after.frame_index - before.frame_index)
+            ahead = changes.get((f.frame_index, f.frame_index - before.frame_index))
+            behind = changes.get((f.frame_index, f.frame_index - after.frame_index))
+            if ahead is None or (mode == MODES[3] and behind is None):
+                continue  # no crop (no face found there on the clip's own decode): leave the landmarks
+            # from both: each landmarked frame's reading weighs by how near it is, as interpolation does
+            value = a + ahead if mode == MODES[2] else w * (a + ahead) + (1 - w) * (b + behind)
         gap, width, jaw = max(0.0, float(value[0])), float(value[1]), max(0.0, float(value[2]))
         _READ[f.t] = (gap, width, gap * width + 0.5 * jaw)
     return len(_READ)

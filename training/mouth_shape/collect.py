@@ -1,8 +1,8 @@
 """Crop pairs and their targets from real talking video, through the pipeline's own decoding and landmarker.
 
-Each frame with a face is read against each of the three frames before it (the last landmarked frame is up
-to three frames back at 10 analysed frames a second on 30 fps video): both crops placed by the earlier
-frame's landmarks, the target the change of (lip gap, mouth width, jawOpen) between them.
+Each frame with a face is read against each of the three frames before it and after it (the landmarked
+frames around it are up to three frames away at 10 analysed frames a second on 30 fps video): both crops
+placed by the other frame's landmarks, the target the change of (lip gap, mouth width, jawOpen) from it.
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ MAX_BACK = 3
 
 @dataclass(frozen=True)
 class CropPairs:
-    """pairs: (n, 2, CROP_H, CROP_W) uint8 (the frame read, the earlier frame); targets: (n, 3) change of the
-    shape values; earlier: (n, 3) the earlier frame's values; back: frames between the two; frames: the
-    source frame index of the frame read (VideoFrame.index)."""
+    """pairs: (n, 2, CROP_H, CROP_W) uint8 (the frame read, the landmarked one); targets: (n, 3) change of the
+    shape values; earlier: (n, 3) the landmarked frame's values; back: frames from it to the frame read
+    (negative: it comes after); frames: the source frame index of the frame read (VideoFrame.index)."""
 
     clip: str
     pairs: np.ndarray
@@ -59,8 +59,8 @@ def collect(path: Path) -> CropPairs:
             indices.append(frame.index)
             shapes.append((faces[0].landmarks[:, :2] * (w, h), float(faces[0].blendshapes[JAW_OPEN]))
                           if faces else None)
-    rows = [(i, i - k) for i in range(len(greys)) for k in range(1, MAX_BACK + 1)
-            if i - k >= 0 and shapes[i] is not None and shapes[i - k] is not None]
+    rows = [(i, i - k) for i in range(len(greys)) for k in (*range(-MAX_BACK, 0), *range(1, MAX_BACK + 1))
+            if 0 <= i - k < len(greys) and shapes[i] is not None and shapes[i - k] is not None]
     if not rows:
         return CropPairs.empty(path.name)
     pairs = np.stack([np.stack([mouth_crop(greys[i], shapes[r][0]), mouth_crop(greys[r], shapes[r][0])])
@@ -74,4 +74,4 @@ def collect(path: Path) -> CropPairs:
 
 def cached_collect(path: Path, cache_dir: Path) -> CropPairs:
     """collect(), measured once per clip and kept in `cache_dir` (training/clip_cache.py)."""
-    return cached_per_clip(path, cache_dir, "mouth_shape 2", "mouth", collect)
+    return cached_per_clip(path, cache_dir, "mouth_shape 3", "mouth", collect)
