@@ -51,7 +51,10 @@ def main(argv: list[str] | None = None) -> int:
         logger.info("%d/%d %s: %d crop pairs", i, len(paths), path.name, len(sets[-1].pairs))
     held = [s for i, s in enumerate(sets) if i % 5 == 4 and len(s.pairs)]
     fit = [s for i, s in enumerate(sets) if i % 5 != 4 or not held]
-    net = train(fit, TrainConfig(steps=args.steps, seed=args.seed))
+    try:
+        net = train(fit, TrainConfig(steps=args.steps, seed=args.seed))
+    except ValueError as e:  # no face in any clip: say so in one line
+        raise SystemExit(f"error: {e}; point --data at real face video") from None
     args.out.parent.mkdir(parents=True, exist_ok=True)
     torch.save(net.state_dict(), args.out)
     if held:

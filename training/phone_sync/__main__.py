@@ -51,7 +51,10 @@ def main(argv: list[str] | None = None) -> int:
         clips.append(cached_collect(path, args.cache))
         logger.info("%d/%d %s: %d phones", i, len(paths), path.name, len(clips[-1].phones))
     shapes = fit_shapes(clips)
-    calibration = calibrate(as_model(shapes), clips)
+    try:
+        calibration = calibrate(as_model(shapes), clips)
+    except ValueError as e:  # too few usable clips (e.g. --limit): say so in one line
+        raise SystemExit(f"error: {e}; use more clips (--data, --limit)") from None
     model = as_model(shapes, calibration.low_below)
     args.out.mkdir(parents=True, exist_ok=True)
     path = args.out / f"{NAME}.json"
