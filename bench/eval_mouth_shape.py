@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import bisect
 import contextlib
-import pickle
 import re
 import sys
 import tempfile
@@ -34,6 +33,7 @@ from bench import eval_lip_sync  # noqa: E402
 from bench import lip_sync_replay as replay  # noqa: E402
 from bench.tables import print_table  # noqa: E402
 from interview_guard.analyzers import lip_sync, viseme_mismatch  # noqa: E402
+from interview_guard.faces.core import JAW_OPEN  # noqa: E402
 from interview_guard.lipsync import signals  # noqa: E402
 
 MODES = ("landmarks on every frame", "interpolated between analysed frames", "mouth-shape model, from the frame before",
@@ -65,10 +65,9 @@ def _shape(frame) -> np.ndarray | None:
     if face is None:
         return None
     gap, width = signals.lip_gap(face, frame.frame_size), signals.mouth_width(face, frame.frame_size)
-    opening = signals.mouth_opening(face, frame.frame_size)
-    if gap is None or width is None or opening is None:
+    if gap is None or width is None:  # mouth_width is None wherever mouth_opening is
         return None
-    return np.array([gap, width, (opening - gap * width) / 0.5])
+    return np.array([gap, width, float(face.blendshapes[JAW_OPEN]) if face.blendshapes.size else 0.0])
 
 
 def clip_changes(clip: Path, net, cache: Path) -> dict[tuple[int, int], np.ndarray]:
@@ -114,6 +113,7 @@ def put_in(feed: list[tuple[str, Any]], mode: str, changes: dict[tuple[int, int]
             # from both: each landmarked frame's reading weighs by how near it is, as interpolation does
             value = a + ahead if mode == MODES[2] else w * (a + ahead) + (1 - w) * (b + behind)
         gap, width, jaw = max(0.0, float(value[0])), float(value[1]), max(0.0, float(value[2]))
+        # signals.mouth_opening: the gap over the eye distance (lip gap x mouth width) plus half of jawOpen
         _READ[f.t] = (gap, width, gap * width + 0.5 * jaw)
     return len(_READ)
 
@@ -128,16 +128,9 @@ def run_mode(mode: str, feeds: Path, media: Path, changes: dict[str, dict]) -> d
 
     def replayed(path: Path) -> dict[str, Any]:
         if path not in eval_lip_sync._SUMMARIES:
-            kept = replay._feed_path(feeds, path)
-            if not kept.exists():
-                sys.exit(f"no recorded feed for {path.name} in {feeds}: run bench/lip_sync_replay.py record first")
-            feed = pickle.loads(kept.read_bytes())
+            feed = replay.load_feed(feeds, path)
             given[0] += put_in(feed, mode, changes.get(source_stem(path), {}))
-            checks = [cls.from_settings(eval_lip_sync.OPTIONS) for cls in replay._CHECKS]
-            found = [ind for name, arg in feed for a in checks for ind in replay._feed(a, name, arg)]
-            eval_lip_sync._SUMMARIES[path] = {
-                "series": [{"name": s.name, "values": list(s.values)} for a in checks for s in a.series()],
-                "indicators": [{"check": i.check} for i in found]}
+            eval_lip_sync._SUMMARIES[path] = replay.judged(feed)
         return eval_lip_sync._SUMMARIES[path]
 
     eval_lip_sync.analyze = replayed

@@ -18,6 +18,7 @@ import hashlib
 import pickle
 import sys
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -71,8 +72,24 @@ def record(store: Path, quick: bool, media: Path) -> None:
 
 
 def _without_picture(frame):
-    from dataclasses import replace
     return replace(frame, picture=None) if frame.picture is not None else frame
+
+
+def load_feed(store: Path, copy: Path) -> list[tuple[str, Any]]:
+    """The recorded AnalysisRun calls of one copy."""
+    kept = _feed_path(store, copy)
+    if not kept.exists():
+        sys.exit(f"no recorded feed for {copy.name} in {store}: run `bench/lip_sync_replay.py record` first")
+    return pickle.loads(kept.read_bytes())
+
+
+def judged(feed: list[tuple[str, Any]]) -> dict[str, Any]:
+    """The feed through fresh lip-sync checks of the code as it is now, as much of a summary dict as
+    eval_lip_sync reads (series and indicator checks)."""
+    checks = [cls.from_settings(eval_lip_sync.OPTIONS) for cls in _CHECKS]
+    found = [ind for name, arg in feed for a in checks for ind in _feed(a, name, arg)]
+    return {"series": [{"name": s.name, "values": list(s.values)} for a in checks for s in a.series()],
+            "indicators": [{"check": i.check} for i in found]}
 
 
 def replay(store: Path, quick: bool, media: Path, mouth_fps: float = 0.0) -> None:
@@ -81,17 +98,10 @@ def replay(store: Path, quick: bool, media: Path, mouth_fps: float = 0.0) -> Non
 
     def replayed(path: Path) -> dict[str, Any]:
         if path not in eval_lip_sync._SUMMARIES:
-            kept = _feed_path(store, path)
-            if not kept.exists():
-                sys.exit(f"no recorded feed for {path.name} in {store}: run `record` with the same options first")
-            checks = [cls.from_settings(eval_lip_sync.OPTIONS) for cls in _CHECKS]
             picker = FramePicker(mouth_fps) if mouth_fps > 0 else None
-            feed = [(name, arg) for name, arg in pickle.loads(kept.read_bytes())
+            feed = [(name, arg) for name, arg in load_feed(store, path)
                     if picker is None or name != "on_faces" or _kept(picker, arg)]
-            found = [ind for name, arg in feed for a in checks for ind in _feed(a, name, arg)]
-            eval_lip_sync._SUMMARIES[path] = {
-                "series": [{"name": s.name, "values": list(s.values)} for a in checks for s in a.series()],
-                "indicators": [{"check": i.check} for i in found]}
+            eval_lip_sync._SUMMARIES[path] = judged(feed)
         return eval_lip_sync._SUMMARIES[path]
 
     eval_lip_sync.analyze = replayed

@@ -187,7 +187,7 @@ class LipSyncAnalyzer(Analyzer):
             elif check == "low_sync":
                 found += [] if self._phones_follow(run[0].start, run[-1].end) else [self._low_sync(run)]
             else:
-                phones = self._confident_phones(run[0].start, run[-1].end)
+                phones = confident_phones(self.event_windows, run[0].start, run[-1].end)
                 offsets = sorted(w.estimate.offset_s for w in phones)
                 if not offsets or abs(offsets[len(offsets) // 2]) >= self.o.offset_threshold_s:
                     found.append(self._offset(run, phones))
@@ -199,9 +199,6 @@ class LipSyncAnalyzer(Analyzer):
         judged = [w.strength.strength for w in self.event_windows if w.strength is not None
                   and w.strength.phones >= self.openness.min_phones and w.start < end and w.end > start]
         return bool(judged) and min(judged) >= self.openness.low_below
-
-    def _confident_phones(self, start: float, end: float) -> list[EventWindow]:
-        return confident_phones(self.event_windows, start, end)
 
     def status(self, now: float) -> tuple[CheckStatus, ...]:
         """One tile for lip-sync, named av_offset: the latest window's verdict and the run it extends."""
@@ -321,7 +318,7 @@ class LipSyncAnalyzer(Analyzer):
         read it a syllable or more away from the rhythm (neither is then trusted: the rhythm's echoes lie
         about that far off)."""
         mid = (w.start + w.end) / 2
-        ph = sorted(p.estimate.offset_s for p in self._confident_phones(mid - 0.5, mid + 0.5))
+        ph = sorted(p.estimate.offset_s for p in confident_phones(self.event_windows, mid - 0.5, mid + 0.5))
         if ph:
             return ph[len(ph) // 2]
         unsure = sorted(p.estimate.offset_s for p in self.event_windows

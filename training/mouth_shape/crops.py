@@ -11,6 +11,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from interview_guard.liveness.motion import eye_distance
+
 CROP_W, CROP_H = 48, 32
 _MOUTH_SHARE = 0.6  # the mouth width over the crop width
 SCALES = np.array([0.1, 0.05, 0.1], np.float32)  # typical size of each target: lip gap, width, jawOpen
@@ -31,6 +33,6 @@ def shape_values(xy: np.ndarray, jaw_open: float) -> np.ndarray:
     """(lip gap, mouth width, jawOpen) as lipsync.signals reads them: inner-lip gap over the mouth width,
     the mouth width over the outer eye corners' distance, and MediaPipe's jawOpen blendshape."""
     width = float(np.linalg.norm(xy[61] - xy[291]))
-    eyes = float(np.linalg.norm(xy[33] - xy[263]))
+    eyes = eye_distance(xy)
     return np.array([float(np.linalg.norm(xy[13] - xy[14])) / max(width, 1e-3), width / max(eyes, 1e-3), jaw_open],
                     np.float32)
